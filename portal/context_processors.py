@@ -1,0 +1,24 @@
+from .roles import role_name
+
+
+def portal(request):
+    from documents.selectors import handbook
+
+    from .models import PublicIndexPage
+
+    user = getattr(request, "user", None)
+    public = PublicIndexPage.objects.live().first()
+    context = {
+        "portal_roles": [],
+        "portal_can_admin": False,
+        "public_url": public.url if public else None,
+    }
+    if user is None or not user.is_authenticated:
+        return context
+    book = handbook()
+    context.update(
+        portal_roles=[role_name(code) for code in user.role_codes],
+        portal_can_admin=user.has_perm("wagtailadmin.access_admin"),
+        handbook_url=book.url if book else None,
+    )
+    return context

@@ -1,0 +1,237 @@
+"""Demo content for `manage.py load_demo`: an organisation, one user per role, a few
+clients and a small quality handbook. Every text here is a short summary written for
+the demo, clearly marked as such, not the organisation's real procedure."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import roles
+
+DEMO_PASSWORD = "demo-portaal-2026"  # noqa: S105 - printed on purpose for the demo
+
+DEMO_NOTE = (
+    "Demo-inhoud: deze tekst is een korte samenvatting die voor de demonstratie van "
+    "het portaal is geschreven. Het is niet de geldende procedure."
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None
+    superuser: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("kwaliteit", "Karin", "de Vries", roles.QUALITY_OFFICER),
+    DemoUser("office", "Olga", "Jansen", roles.OFFICE_MANAGER),
+    DemoUser("directie", "Dirk", "Bakker", roles.MANAGEMENT),
+    DemoUser("kerngroep", "Kees", "Visser", roles.CORE_GROUP),
+    DemoUser("beoordelaar", "Bram", "Smit", roles.ASSESSOR),
+    DemoUser("beslisser", "Els", "Mulder", roles.CERTIFICATION_DECIDER),
+    DemoUser("beheerder", "Ben", "Beheer", None, superuser=True),
+)
+
+DEMO_CLIENTS = (
+    ("Zorggroep De Linde", "GE", "Apeldoorn", "holder"),
+    ("Stichting Kinderopvang Het Anker", "ZH", "Leiden", "holder"),
+    ("Welzijn Noord B.V.", "GR", "Groningen", "applicant"),
+    ("Thuiszorg Brabantse Wal", "NB", "Bergen op Zoom", "holder"),
+)
+
+
+def _section(heading, *paragraphs, bullets=None, note=None):
+    content = [("paragraph", f"<p>{p}</p>") for p in paragraphs]
+    if bullets:
+        content.append(("bullets", list(bullets)))
+    if note:
+        content.append(("note", {"text": note}))
+    return ("section", {"heading": heading, "content": content})
+
+
+DEMO_PROCEDURES = (
+    {
+        "code": "P-01",
+        "title": "Beheer van kwaliteitsdocumenten",
+        "version_label": "2401",
+        "effective_date": datetime.date(2024, 1, 15),
+        "summary": "Hoe procedures worden opgesteld, goedgekeurd, gepubliceerd en "
+        "periodiek beoordeeld.",
+        "body": [
+            _section(
+                "Doel",
+                "Iedereen werkt met de geldende versie van elk kwaliteitsdocument.",
+                note=DEMO_NOTE,
+            ),
+            _section(
+                "Werkwijze",
+                "De portefeuillehouder Q stelt een wijziging op als concept. De "
+                "directie keurt het concept goed, waarna het wordt gepubliceerd.",
+                bullets=[
+                    "Elke versie krijgt een versienummer JJMM.",
+                    "Beoordelaars bevestigen dat zij een nieuwe versie hebben gelezen.",
+                    "Elk document wordt minstens eenmaal per jaar beoordeeld.",
+                ],
+            ),
+        ],
+    },
+    {
+        "code": "P-03",
+        "title": "Uitvoering van onderzoeken",
+        "version_label": "2309",
+        "effective_date": datetime.date(2023, 9, 1),
+        "summary": "Voorbereiding, uitvoering en rapportage van een onderzoek bij een "
+        "klantorganisatie.",
+        "body": [
+            _section(
+                "Voorbereiding",
+                "De teamleider stelt het onderzoeksplan op en stemt het af met de "
+                "klant.",
+                note=DEMO_NOTE,
+            ),
+            _section(
+                "Evaluatie met de klant",
+                "Aan het einde van elke onderzoeksdag bespreekt de beoordelaar kort "
+                "het verloop met de klant. Opmerkingen die op ongenoegen wijzen, "
+                "meldt de beoordelaar direct als klantsignaal.",
+            ),
+        ],
+    },
+    {
+        "code": "P-05",
+        "title": "Certificatiebeslissing",
+        "version_label": "2402",
+        "effective_date": datetime.date(2024, 2, 1),
+        "summary": "Hoe de certificatiebeslisser op basis van het rapport een "
+        "beslissing neemt en die per e-mail aan de klant meedeelt.",
+        "body": [
+            _section(
+                "Beslissing",
+                "De certificatiebeslisser was niet betrokken bij het onderzoek. De "
+                "beslissing wordt met motivering per e-mail aan de klant gestuurd; "
+                "vanaf dat moment loopt de beroepstermijn van een maand.",
+                note=DEMO_NOTE,
+            ),
+        ],
+    },
+    {
+        "code": "P-07",
+        "title": "Klachten en beroep",
+        "version_label": "2305",
+        "effective_date": datetime.date(2023, 5, 1),
+        "is_public": True,
+        "summary": "Hoe wij omgaan met klantsignalen, klachten, bemiddeling en beroep "
+        "tegen certificatiebeslissingen.",
+        "body": [
+            _section(
+                "Klachten",
+                "Elke medewerker geeft klantsignalen door aan de portefeuillehouder "
+                "Q, die binnen 48 uur beslist of het signaal als klacht wordt "
+                "behandeld. Een kerngroeplid dat niet bij de situatie betrokken was, "
+                "behandelt de klacht, in principe binnen een maand.",
+                note=DEMO_NOTE,
+            ),
+            _section(
+                "Bemiddeling",
+                "Komen klant en organisatie niet tot een oplossing, dan kan de zaak "
+                "worden voorgelegd aan een mediation-notaris uit de regio van de "
+                "klant. Wij bieden een keuze uit drie notarissen.",
+            ),
+            _section(
+                "Beroep",
+                "Tegen een certificatiebeslissing kan binnen een maand na de e-mail "
+                "met de beslissing schriftelijk beroep worden ingesteld.",
+                bullets=[
+                    "Alleen de certificaathouder of aanvrager zelf kan beroep "
+                    "instellen.",
+                    "Het beroep bevat een motivering.",
+                    "Een andere certificatiebeslisser behandelt het beroep.",
+                    "De uitkomst is definitief.",
+                ],
+            ),
+        ],
+    },
+)
+
+
+@transaction.atomic
+def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
+    """Create the demo content where it is missing; never overwrite what exists.
+
+    Returns the demo users with a flag saying whether each was created now."""
+    from cases.models import Client
+    from documents.models import HandbookPage, ProcedurePage
+
+    from .models import OrganisationSettings
+    from .services import site_structure_ensure
+
+    site_structure_ensure()
+    org = OrganisationSettings.load()
+    if not org.full_name:
+        org.name = "CIIO"
+        org.full_name = "CIIO, certificatie-instelling (demo)"
+        org.email = "kwaliteit@ciio.invalid"
+        org.save()
+
+    User = get_user_model()
+    result = []
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "email": f"{demo.username}@ciio.invalid",
+                "is_superuser": demo.superuser,
+                "is_staff": demo.superuser,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if demo.role:
+            user.groups.add(roles.role_group(demo.role))
+        result.append((demo, created))
+
+    for name, region, city, status in DEMO_CLIENTS:
+        Client.objects.get_or_create(
+            name=name,
+            defaults={
+                "region": region,
+                "city": city,
+                "status": status,
+                "contact_email": "contact@"
+                + name.lower().split()[0].replace(".", "")
+                + ".invalid",
+            },
+        )
+
+    handbook = HandbookPage.objects.order_by("path").first()
+    if handbook is not None:
+        for spec in DEMO_PROCEDURES:
+            if ProcedurePage.objects.filter(code=spec["code"]).exists():
+                continue
+            page = ProcedurePage(
+                title=spec["title"],
+                code=spec["code"],
+                version_label=spec["version_label"],
+                effective_date=spec["effective_date"],
+                review_date=spec["effective_date"].replace(
+                    year=spec["effective_date"].year + 1
+                ),
+                summary=spec["summary"],
+                is_public=spec.get("is_public", False),
+                body=spec["body"],
+                change_summary="Eerste versie in het portaal (demo).",
+            )
+            handbook.add_child(instance=page)
+            page.save_revision().publish()
+            handbook.refresh_from_db()
+    return result

@@ -1,0 +1,102 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from .roles import ROLES_BY_NAME
+
+
+class User(AbstractUser):
+    """The portal's user. Custom from the first migration so it can grow later."""
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def role_codes(self) -> list[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            names = self.groups.values_list("name", flat=True)
+            cached = self._role_codes = sorted(
+                ROLES_BY_NAME[n] for n in names if n in ROLES_BY_NAME
+            )
+        return cached
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseGenericSetting):
+    name = models.CharField(_("naam organisatie"), max_length=120, default="CIIO")
+    full_name = models.CharField(
+        _("volledige naam"),
+        max_length=255,
+        blank=True,
+        help_text=_("Zoals in brieven en op gecontroleerde kopieën."),
+    )
+    email = models.EmailField(_("e-mailadres kwaliteitszaken"), blank=True)
+    address = models.TextField(_("postadres"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("full_name"),
+        FieldPanel("email"),
+        FieldPanel("address"),
+    ]
+
+    class Meta:
+        verbose_name = _("organisatie")
+
+
+class HomePage(Page):
+    """The dashboard every member of staff lands on after logging in."""
+
+    intro = RichTextField(_("welkomsttekst"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["documents.HandbookPage", "portal.PublicIndexPage"]
+    max_count = 1
+    template = "portal/home_page.html"
+
+    class Meta:
+        verbose_name = _("startpagina")
+
+    def get_context(self, request, *args, **kwargs):
+        from .dashboard import panels_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["panels"] = panels_for(request)
+        return context
+
+
+class PublicIndexPage(Page):
+    """The public section: the only pages an anonymous visitor may open."""
+
+    intro = RichTextField(_("inleiding"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "portal/public_index_page.html"
+    publicly_visible = True
+
+    class Meta:
+        verbose_name = _("openbaar gedeelte")
+
+    def get_context(self, request, *args, **kwargs):
+        from documents.selectors import public_procedures
+
+        context = super().get_context(request, *args, **kwargs)
+        context["procedures"] = public_procedures()
+        return context

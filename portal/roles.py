@@ -1,0 +1,139 @@
+"""The portal's roles: one table that the migration, the permission sync, the README
+and the tests all read, so that who-may-do-what is written down exactly once.
+
+Roles are Django Groups (DESIGN.md, "Confidentiality model") named with the Dutch role
+name that users see in the admin; code refers to them by `code`. Renaming a role
+group in the admin therefore detaches it from its role: change the name here instead.
+The permissions here are coarse gates only; which case or dossier a person may see is
+decided per object (guardian grants, selectors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUALITY_OFFICER = "quality_officer"
+OFFICE_MANAGER = "office_manager"
+MANAGEMENT = "management"
+CORE_GROUP = "core_group"
+ASSESSOR = "assessor"
+CERTIFICATION_DECIDER = "certification_decider"
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+# Page permissions are granted on the tree's root page, so they hold for the whole
+# handbook; document permissions on the root collection.
+PAGE_EDIT = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str
+    summary: str
+    permissions: tuple[str, ...] = ()
+    page_permissions: tuple[str, ...] = ()
+    collection_permissions: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def admin_access(self) -> bool:
+        return ADMIN_ACCESS in self.permissions
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        code=QUALITY_OFFICER,
+        name="Portefeuillehouder Q",
+        summary=(
+            "Beheert het kwaliteitssysteem en het casusregister; kwalificeert "
+            "klantsignalen; publiceert procedures."
+        ),
+        permissions=(ADMIN_ACCESS, "portal.change_organisationsettings"),
+        page_permissions=PAGE_EDIT,
+        collection_permissions=(
+            "add_document",
+            "change_document",
+            "choose_document",
+            "delete_document",
+        ),
+    ),
+    Role(
+        code=OFFICE_MANAGER,
+        name="Officemanager",
+        summary="Houdt het casusregister, het klantregister en de dossiers bij.",
+        permissions=(ADMIN_ACCESS,),
+        collection_permissions=("add_document", "change_document", "choose_document"),
+    ),
+    Role(
+        code=MANAGEMENT,
+        name="Directie",
+        summary=(
+            "Keurt herziene procedures goed; beslist over klachten over "
+            "certificaathouders; ziet het hele register."
+        ),
+        permissions=(ADMIN_ACCESS,),
+        page_permissions=("change_page", "publish_page"),
+        collection_permissions=("choose_document",),
+    ),
+    Role(
+        code=CORE_GROUP,
+        name="Kerngroeplid",
+        summary="Behandelt klachten die hem of haar zijn toegewezen.",
+        permissions=(ADMIN_ACCESS,),
+    ),
+    Role(
+        code=ASSESSOR,
+        name="Beoordelaar",
+        summary=(
+            "Voert onderzoeken uit, leest de procedures en meldt klantsignalen "
+            "(alleen de voorkant van het portaal)."
+        ),
+    ),
+    Role(
+        code=CERTIFICATION_DECIDER,
+        name="Certificatiebeslisser",
+        summary="Neemt certificatiebeslissingen en behandelt beroepen.",
+        permissions=(ADMIN_ACCESS,),
+    ),
+)
+
+ROLES_BY_CODE = {role.code: role for role in ROLES}
+# Group name (Dutch, shown in the admin) -> role code.
+ROLES_BY_NAME = {role.name: role.code for role in ROLES}
+
+
+def role_group(code: str):
+    """The Group of a role, by code (the group's name is the Dutch role name)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=ROLES_BY_CODE[code].name)
+
+
+def role_name(code: str) -> str:
+    role = ROLES_BY_CODE.get(code)
+    return role.name if role else code
+
+
+def roles_markdown_table() -> str:
+    """The README's roles table, generated from ROLES (`manage.py roles_table`)."""
+    lines = [
+        "| Rol | Groep | Beheeromgeving | Modelrechten | Paginarechten "
+        "| Documentrechten | Wat deze rol doet |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for role in ROLES:
+        model_perms = [p for p in role.permissions if p != ADMIN_ACCESS]
+        lines.append(
+            "| {name} | `{code}` | {admin} | {perms} | {pages} | {docs} "
+            "| {summary} |".format(
+                name=role.name,
+                code=role.code,
+                admin="ja" if role.admin_access else "nee",
+                perms=", ".join(f"`{p}`" for p in model_perms) or "—",
+                pages=", ".join(f"`{p}`" for p in role.page_permissions) or "—",
+                docs=", ".join(f"`{p}`" for p in role.collection_permissions) or "—",
+                summary=role.summary,
+            )
+        )
+    return "\n".join(lines)

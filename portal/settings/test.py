@@ -1,0 +1,31 @@
+"""Settings for the test suite: fast hashing, mail in memory, immediate tasks."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-3b8f1c2d4e6a7b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests override these per test (tests/conftest.py); this is the fallback so that
+# nothing a test writes lands in the developer's data folder.
+_TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
+DATA_DIR = _TMP
+MEDIA_ROOT = _TMP / "media"
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="sqlite://:memory:"),
+}
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_AUTOREFRESH = True

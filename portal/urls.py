@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+portal_patterns = (
+    [
+        path("inloggen/", views.LoginView.as_view(), name="login"),
+        path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path(settings.PORTAL_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
+    path("documenten/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Page serving last: our wrapper first (same pattern and name as Wagtail's), then
+    # Wagtail's own helper URLs.
+    re_path(r"^((?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,28 @@
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from .dashboard import DashboardPanel
+
+
+@hooks.register("before_serve_page")
+def require_login_outside_public_section(page, request, serve_args, serve_kwargs):
+    """Intranet by default: only pages that declare themselves publicly visible (the
+    public section, procedures marked public) are served to anonymous visitors."""
+    if request.user.is_authenticated:
+        return None
+    if getattr(page.specific, "publicly_visible", False):
+        return None
+    return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("portal_dashboard_panels")
+def admin_shortcuts_panel(request):
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        return None
+    return DashboardPanel(
+        key="beheer",
+        title=_("Beheeromgeving"),
+        template_name="portal/panels/admin_shortcuts.html",
+        order=900,
+    )
