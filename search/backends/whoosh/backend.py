@@ -8,6 +8,7 @@ import uuid
 from collections import OrderedDict
 
 from django.db.models import Count
+from modelsearch.index import class_is_indexed
 from modelsearch.backends.base import (
     BaseIndex,
     BaseSearchBackend,
@@ -63,6 +64,8 @@ class WhooshIndex(BaseIndex):
         self.store.create()
 
     def add_items(self, model, items) -> None:
+        if not class_is_indexed(model):
+            return
         docs: dict[str, dict] = {}
         for obj in items:
             doc = self.layout.document(obj)
@@ -89,6 +92,8 @@ class WhooshIndex(BaseIndex):
         writer.commit(merge=True)
 
     def delete_item(self, item) -> None:
+        if not class_is_indexed(type(item)):
+            return
         ix = self.store.open()
         writer = self.store.writer(ix)
         try:
