@@ -203,6 +203,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     # ------------------------------------------------------------ filter
 
+    def _process_filter(self, column, lookup, value, check_only=False):
+        # Scoping a search by primary key (``pk__in=Subquery(...)``) is how the
+        # portal applies permissions, so it must not require every model to
+        # declare ``FilterField("id")``; the database or the ``pk`` field
+        # evaluates it.
+        if check_only and isinstance(column, Col) and column.target.primary_key:
+            return None
+        return super()._process_filter(column, lookup, value, check_only)
+
     def content_type_filter(self):
         model = self.queryset.model
         if get_model_root(model) is model:

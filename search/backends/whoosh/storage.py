@@ -120,7 +120,7 @@ class IndexStore:
 
     def open(self):
         """Open the index after checking it exists and has the right schema."""
-        if not whoosh_index.exists_in(self.path):
+        if not self._has_toc():
             if os.path.isdir(self.path) and os.listdir(self.path):
                 # Files but no table of contents: damaged, not merely absent.
                 raise SearchIndexCorrupt(path=self.path)
@@ -132,6 +132,15 @@ class IndexStore:
             return FileStorage(self.path).open_index()
         except Exception as exc:  # noqa: BLE001 - any read failure means damage
             raise SearchIndexCorrupt(path=self.path) from exc
+
+    def _has_toc(self) -> bool:
+        # ``whoosh.index.exists_in`` opens the index and so raises on a damaged
+        # one; looking for a table-of-contents file does not.
+        try:
+            names = os.listdir(self.path)
+        except FileNotFoundError:
+            return False
+        return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in names)
 
     def check(self) -> None:
         """Raise if the index cannot be used; return quietly otherwise."""
