@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 
 from whoosh.analysis import (
     Filter,
-    LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
     Token,
@@ -113,8 +112,6 @@ class LanguageFilter(Filter):
         for token in tokens:
             text = translate(token.text.lower(), accent_map)
             if text in stops:
-                # Keep removed stop words out of the index, but let a query for
-                # "de" alone still say something: Whoosh drops stopped tokens.
                 continue
             token.text = stem(text)
             if token.positions:
@@ -172,7 +169,6 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "FoldFilter",
     "LanguageFilter",
-    "LowercaseFilter",
     "analyze",
     "autocomplete_analyzer",
     "autocomplete_query_analyzer",

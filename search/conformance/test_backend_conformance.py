@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import TestCase
-
 from modelsearch.tests.test_backends import BackendTests
 
 FIXTURE_MISSING = (

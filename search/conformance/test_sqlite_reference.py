@@ -12,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 from django.test.utils import override_settings
-
 from modelsearch.tests.test_backends import BackendTests
 
 SQLITE_BACKEND = "modelsearch.backends.database.sqlite.sqlite"

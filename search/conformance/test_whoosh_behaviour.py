@@ -1,3 +1,4 @@
+# ruff: noqa: S101 - pytest tests assert by design
 """Behaviour the portal relies on beyond modelsearch's peer suite.
 
 Each test gets its own index directory; the default backend is pointed at it
@@ -16,10 +17,10 @@ from pathlib import Path
 import pytest
 from django.core import management
 from django.db.models import Subquery
-
 from modelsearch.backends import get_search_backend
 from modelsearch.query import MATCH_ALL, Fuzzy, Not, Phrase, PlainText
 from modelsearch.test.testapp.models import Author, Book, Novel
+
 from search.backends.whoosh import (
     SearchIndexCorrupt,
     SearchIndexLocked,
@@ -177,7 +178,9 @@ def mostly_hidden(backend):
         for _ in range(297)
     ]
     Book.objects.bulk_create(hidden)
-    allowed = [make_book("klacht in een lange titel met veel woorden", 2) for _ in range(3)]
+    allowed = [
+        make_book("klacht in een lange titel met veel woorden", 2) for _ in range(3)
+    ]
     backend.add_bulk(Book, list(Book.objects.all()))
     return allowed
 
@@ -323,3 +326,31 @@ def test_highlight_marks_stemmed_matches():
     html = highlight("De klacht is geëscaleerd naar de commissie.", "klachten")
     assert "<mark" in html
     assert "klacht</mark>" in html
+
+
+# ------------------------------------- cases the shared fixture lacks data for
+
+
+def test_nested_related_fields_are_searchable(backend):
+    from modelsearch.test.testapp.models import AgendaItem, Meeting, Speaker
+
+    meeting = Meeting.objects.create(name="Stand-up", start_time=datetime.time(9))
+    item = AgendaItem.objects.create(meeting=meeting, topic="Begroting")
+    Speaker.objects.create(agenda_item=item, name="Arthur Conan Doyle")
+    backend.add(meeting)
+    assert list(backend.search("Doyle", Meeting)) == [meeting]
+    assert list(backend.search("begroting", Meeting)) == [meeting]
+
+
+def test_treebeard_querysets_filter_results(backend):
+    from modelsearch.test.testapp.models import MPAnimal
+
+    animal = MPAnimal.add_root(name="Animal")
+    mammal = animal.add_child(name="Mammal")
+    dog = mammal.add_child(name="Dog")
+    animal.add_child(name="Reptile")
+    backend.add_bulk(MPAnimal, list(MPAnimal.objects.all()))
+    dog.refresh_from_db()
+    assert [a.name for a in backend.search("mammal", dog.get_ancestors())] == ["Mammal"]
+    assert list(backend.search("dog", animal.get_children())) == []
+    assert [a.name for a in backend.search("dog", animal.get_descendants())] == ["Dog"]

@@ -8,7 +8,6 @@ import uuid
 from collections import OrderedDict
 
 from django.db.models import Count
-from modelsearch.index import class_is_indexed
 from modelsearch.backends.base import (
     BaseIndex,
     BaseSearchBackend,
@@ -16,6 +15,7 @@ from modelsearch.backends.base import (
     FilterFieldError,
     get_model_root,
 )
+from modelsearch.index import class_is_indexed
 
 from ...analysis import DEFAULT_LANGUAGE
 from .compiler import (
@@ -170,8 +170,17 @@ class WhooshSearchResults(BaseSearchResults):
         # filter set as "no filter": that would leak every document.
         return set(searcher.docs_for_query(engine_filter))
 
-    def _run(self, searcher, query, allowed, *, limit, sortedby=None, reverse=False,
-             scored=True):
+    def _run(
+        self,
+        searcher,
+        query,
+        allowed,
+        *,
+        limit,
+        sortedby=None,
+        reverse=False,
+        scored=True,
+    ):
         return searcher.search(
             query,
             filter=allowed,
@@ -184,7 +193,7 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _do_search(self):
         compiler = self.query_compiler
-        index, searcher, query, allowed = self._context()
+        _index, searcher, query, allowed = self._context()
         if query is NOTHING or allowed == set():
             return []
         sort = compiler.sort_spec()
@@ -200,8 +209,10 @@ class WhooshSearchResults(BaseSearchResults):
             reverse=reverse,
             scored=compiler.order_by_relevance or self._score_field is not None,
         )
-        end = len(results.top_n) if self.stop is None else min(
-            self.stop, len(results.top_n)
+        end = (
+            len(results.top_n)
+            if self.stop is None
+            else min(self.stop, len(results.top_n))
         )
         pk_column = searcher.reader().column_reader(PK)
         page = []
@@ -251,7 +262,7 @@ class WhooshSearchResults(BaseSearchResults):
         return hits
 
     def _do_count(self):
-        index, searcher, query, allowed = self._context()
+        _index, searcher, query, allowed = self._context()
         if query is NOTHING or allowed == set():
             return 0
         total = len(self._run(searcher, query, allowed, limit=None, scored=False))
@@ -271,9 +282,7 @@ class WhooshSearchResults(BaseSearchResults):
         index, searcher, query, allowed = self._context()
         if query is NOTHING or allowed == set():
             return OrderedDict()
-        docs = set(
-            self._run(searcher, query, allowed, limit=None, scored=False).docs()
-        )
+        docs = set(self._run(searcher, query, allowed, limit=None, scored=False).docs())
         name = filter_field_name(compiler.queryset.model, field)
         spec = index.layout.specs.get(name)
         if spec is None:

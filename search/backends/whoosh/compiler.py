@@ -19,22 +19,13 @@ Either way counts, facets and autocomplete use the same filter.
 from __future__ import annotations
 
 import datetime
-from functools import reduce
 
-from django.db.models import Q
 from django.db.models.expressions import Col
-from django.db.models.fields.related_lookups import RelatedLookupMixin  # noqa: F401
 from django.db.models.functions.datetime import ExtractYear
 from django.db.models.lookups import Lookup, YearLookup
 from django.db.models.sql.where import NothingNode, WhereNode
-from whoosh import query as wq
-
-from modelsearch.backends.base import (
-    BaseSearchQueryCompiler,
-    FilterError,
-    get_model_root,
-)
-from modelsearch.index import AutocompleteField, FilterField, SearchField
+from modelsearch.backends.base import BaseSearchQueryCompiler, get_model_root
+from modelsearch.index import AutocompleteField
 from modelsearch.query import (
     And,
     Boost,
@@ -45,8 +36,9 @@ from modelsearch.query import (
     Phrase,
     PlainText,
 )
+from whoosh import query as wq
 
-from ...analysis import analyze, autocomplete_query_analyzer
+from ...analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
 from .schema import (
     CONTENT_TYPES,
     NULLS,
@@ -221,11 +213,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     def engine_filter(self):
         """The queryset filter as a Whoosh query, or raise Untranslatable."""
         query = self.queryset.query
-        if (
-            query.is_sliced
-            or query.combinator
-            or query.distinct_fields
-        ):
+        if query.is_sliced or query.combinator or query.distinct_fields:
             raise Untranslatable
         translated = self._where(query.where)
         return _and([self.content_type_filter(), translated])
@@ -403,8 +391,11 @@ def _leaf_name(model, search_field, prefix):
         and isinstance(definition, type)
         and issubclass(definition, root)
     ):
-        return prefix + definition._meta.label_lower.replace(".", "_") + "__" + (
-            search_field.field_name
+        return (
+            prefix
+            + definition._meta.label_lower.replace(".", "_")
+            + "__"
+            + (search_field.field_name)
         )
     return prefix + search_field.field_name
 
@@ -434,18 +425,11 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
         return autocomplete_query_analyzer()
 
     def _terms(self, text):
-        from ...analysis import AUTOCOMPLETE_MAX
-
         return [term[:AUTOCOMPLETE_MAX] for term in super()._terms(text)]
 
 
 __all__ = [
-    "FilterError",
-    "FilterField",
-    "Q",
-    "SearchField",
     "Untranslatable",
     "WhooshAutocompleteQueryCompiler",
     "WhooshSearchQueryCompiler",
-    "reduce",
 ]

@@ -23,8 +23,7 @@ class SearchIndexMissing(SearchIndexUnavailable):
     """No index exists yet at the configured path."""
 
     default_message = (
-        "De zoekindex ontbreekt. Voer 'manage.py update_index' uit om hem op te "
-        "bouwen."
+        "De zoekindex ontbreekt. Voer 'manage.py update_index' uit om hem op te bouwen."
     )
 
 

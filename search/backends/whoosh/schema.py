@@ -24,9 +24,6 @@ from functools import cached_property
 from django.db.models import Manager, Model
 from django.utils import timezone
 from django.utils.encoding import force_str
-from whoosh import fields as wf
-from whoosh.analysis import RegexTokenizer
-
 from modelsearch.backends.base import get_model_root
 from modelsearch.index import (
     AutocompleteField,
@@ -35,6 +32,8 @@ from modelsearch.index import (
     SearchField,
     get_indexed_models,
 )
+from whoosh import fields as wf
+from whoosh.analysis import RegexTokenizer
 
 from ...analysis import autocomplete_analyzer, text_analyzer
 
@@ -112,9 +111,8 @@ def to_index_value(vtype: str, value):
         if not isinstance(value, datetime.time):
             raise TypeError(value)
         return (
-            (value.hour * 3600 + value.minute * 60 + value.second) * 1_000_000
-            + value.microsecond
-        )
+            value.hour * 3600 + value.minute * 60 + value.second
+        ) * 1_000_000 + value.microsecond
     if isinstance(value, bool | int | float | datetime.date):
         # A string field compared with a number is a type error in SQL terms.
         raise TypeError(value)
@@ -182,7 +180,7 @@ def _prefix(model, definition_model, root) -> str:
 def _is_multi(search_field, model) -> bool:
     try:
         django_field = search_field.get_field(model)
-    except Exception:  # noqa: BLE001 - callables and properties are single-valued
+    except Exception:
         return False
     return bool(django_field.many_to_many or django_field.one_to_many)
 
@@ -190,7 +188,7 @@ def _is_multi(search_field, model) -> bool:
 def _filter_vtype(search_field, model) -> str:
     try:
         return value_type(search_field.get_type(model))
-    except Exception:  # noqa: BLE001 - unusual relations: index as strings
+    except Exception:
         return "str"
 
 
@@ -209,9 +207,7 @@ def build_extractors(model) -> list[Extractor]:
         result = []
         for search_field in fields:
             if top_level:
-                prefix = _prefix(
-                    model, search_field.get_definition_model(model), root
-                )
+                prefix = _prefix(model, search_field.get_definition_model(model), root)
             else:
                 prefix = ""
             name = prefix + path + search_field.field_name
@@ -221,7 +217,9 @@ def build_extractors(model) -> list[Extractor]:
                 )
                 result.append(Extractor(spec, search_field))
             elif isinstance(search_field, AutocompleteField):
-                result.append(Extractor(FieldSpec("a_" + name, "autocomplete"), search_field))
+                result.append(
+                    Extractor(FieldSpec("a_" + name, "autocomplete"), search_field)
+                )
             elif isinstance(search_field, FilterField):
                 if not top_level:
                     # Filters through relations are evaluated by the database.
@@ -236,7 +234,7 @@ def build_extractors(model) -> list[Extractor]:
             elif isinstance(search_field, RelatedFields):
                 try:
                     target = search_field.get_field(related_model).related_model
-                except Exception:  # noqa: BLE001
+                except Exception:
                     target = None
                 children = walk(
                     search_field.fields, target, name + "__", top_level=False
@@ -295,17 +293,13 @@ class IndexLayout:
         description = {
             "version": SCHEMA_VERSION,
             "language": self.language,
-            "fields": [
-                [s.name, s.kind, s.vtype, s.multi] for s in self.specs.values()
-            ],
+            "fields": [[s.name, s.kind, s.vtype, s.multi] for s in self.specs.values()],
         }
         raw = json.dumps(description, sort_keys=True).encode()
         return hashlib.sha256(raw).hexdigest()
 
     def text_fields(self) -> dict[str, float]:
-        return {
-            s.name: s.boost for s in self.specs.values() if s.kind == "text"
-        }
+        return {s.name: s.boost for s in self.specs.values() if s.kind == "text"}
 
     def autocomplete_fields(self) -> list[str]:
         return [s.name for s in self.specs.values() if s.kind == "autocomplete"]
@@ -330,9 +324,7 @@ class IndexLayout:
             if spec.kind == "text":
                 schema.add(spec.name, wf.TEXT(analyzer=text, phrase=True))
             elif spec.kind == "autocomplete":
-                schema.add(
-                    spec.name, wf.TEXT(analyzer=autocomplete, phrase=False)
-                )
+                schema.add(spec.name, wf.TEXT(analyzer=autocomplete, phrase=False))
             else:
                 schema.add(spec.name, self._filter_field_type(spec))
         return schema
@@ -420,7 +412,7 @@ class IndexLayout:
 def _related_objects(related_fields: RelatedFields, obj):
     try:
         value = related_fields.get_value(obj)
-    except Exception:  # noqa: BLE001 - a broken relation must not stop indexing
+    except Exception:
         return []
     if value is None:
         return []

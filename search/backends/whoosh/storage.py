@@ -130,7 +130,7 @@ class IndexStore:
             raise SearchIndexOutdated(path=self.path)
         try:
             return FileStorage(self.path).open_index()
-        except Exception as exc:  # noqa: BLE001 - any read failure means damage
+        except Exception as exc:
             raise SearchIndexCorrupt(path=self.path) from exc
 
     def _has_toc(self) -> bool:
@@ -177,7 +177,7 @@ class IndexStore:
             return fresh
         except (SearchIndexMissing, SearchIndexOutdated, SearchIndexCorrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - unreadable segment files
+        except Exception as exc:
             cache.pop(self.path, None)
             raise SearchIndexCorrupt(path=self.path) from exc
 
