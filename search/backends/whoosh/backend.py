@@ -215,14 +215,16 @@ class WhooshSearchResults(BaseSearchResults):
             else min(self.stop, len(results.top_n))
         )
         pk_column = searcher.reader().column_reader(PK)
+        # With field ordering Whoosh puts sort keys where scores would be.
+        relevance = compiler.order_by_relevance
         page = []
         for position in range(self.start, end):
             docnum = results.docnum(position)
-            score = results.top_n[position][0] if results.has_matched_terms else None
-            page.append((_text(pk_column[docnum]), results.score(position), score))
-        objects = self._fetch([pk for pk, _, _ in page])
+            score = results.score(position) if relevance else 0.0
+            page.append((_text(pk_column[docnum]), score))
+        objects = self._fetch([pk for pk, _ in page])
         hits = []
-        for pk, score, _ in page:
+        for pk, score in page:
             obj = objects.get(pk)
             if obj is None:
                 continue  # deleted, or no longer allowed: never shown
