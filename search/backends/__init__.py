@@ -1,0 +1,1 @@
+"""Search backends for modelsearch / Wagtail that live in this project."""

@@ -1,0 +1,1 @@
+"""Conformance and behaviour tests for the Whoosh search backend."""
