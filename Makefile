@@ -30,6 +30,8 @@ run: install
 test: install
 	PYTHON=$(PYTHON) scripts/check_system.sh test
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "== Search backend: conformance with modelsearch's peer suite =="
+	$(BIN)/python -m pytest search/conformance --ds=search.conformance.settings -p no:cacheprovider -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -175,9 +175,25 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
+# One engine for the admin, the pages and the cross-dossier search: Whoosh on local
+# disk with Dutch analysis (search/backends/whoosh). A deployment with several web
+# servers sets PORTAL_SEARCH_BACKEND=database to use modelsearch's database backend
+# (PostgreSQL full text) instead; nothing else changes.
+if env("PORTAL_SEARCH_BACKEND", default="whoosh") == "database":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.database",
+            "SEARCH_CONFIG": "dutch",
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": str(DATA_DIR / "whoosh"),
+            "LANGUAGE": "nl",
+        }
+    }
 
 LOGGING = {
     "version": 1,
