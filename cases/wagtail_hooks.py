@@ -1,7 +1,80 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import ListingButton
+from wagtail.models import ModelLogEntry
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from portal.dashboard import DashboardPanel
+
+from .models import Audit, Certificate, CertificationDecision, Client, EvidenceFile
+from .views.admin import DossierPermissionPolicy, DossierViewSetGroup
+
+DOSSIER_MODELS = (Client, Audit, CertificationDecision, Certificate, EvidenceFile)
+
+# Before anything reads them (DESIGN.md pitfalls): per-instance answers from the
+# scoping selectors.
+for _model in DOSSIER_MODELS:
+    register_permission_policy(_model, DossierPermissionPolicy(_model))
+
+register_snippet(DossierViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_dossier_urls():
+    from .urls import admin_urlpatterns
+
+    return [path("klantdossier/", include(admin_urlpatterns))]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def dossier_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Client):
+        yield ListingButton(
+            _("Dossier"),
+            reverse("cases_admin:dossier", args=[snippet.pk]),
+            icon_name="folder-open-inverse",
+            priority=5,
+        )
+
+
+@hooks.register("register_log_actions")
+def register_dossier_log_actions(actions):
+    for model in DOSSIER_MODELS:
+        actions.register_model(model, ModelLogEntry)
+    actions.register_action(
+        "portal.evidence.upload", _("Bewijsstuk toegevoegd"), _("Bewijsstuk toegevoegd")
+    )
+    actions.register_action(
+        "portal.evidence.download",
+        _("Bewijsstuk gedownload"),
+        _("Bewijsstuk gedownload of bekeken"),
+    )
+    actions.register_action(
+        "portal.evidence.delete",
+        _("Bewijsstuk verwijderd"),
+        _("Bewijsstuk verwijderd (grafsteen blijft)"),
+    )
+    actions.register_action(
+        "portal.grant", _("Toegang verleend"), _("Toegang verleend")
+    )
+    actions.register_action(
+        "portal.revoke", _("Toegang ingetrokken"), _("Toegang ingetrokken")
+    )
+    actions.register_action(
+        "portal.grant_expired", _("Toegang verlopen"), _("Toegang verlopen")
+    )
+    actions.register_action(
+        "portal.decision.emailed",
+        _("Beslissing verzonden"),
+        _("Beslissing per e-mail verzonden"),
+    )
+    actions.register_action(
+        "portal.decision.superseded",
+        _("Beslissing vervangen"),
+        _("Beslissing vervangen door een nieuwe"),
+    )
 
 
 @hooks.register("portal_dashboard_panels")

@@ -213,6 +213,8 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
             },
         )
 
+    _load_demo_dossiers()
+
     handbook = HandbookPage.objects.order_by("path").first()
     if handbook is not None:
         for spec in DEMO_PROCEDURES:
@@ -235,3 +237,80 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
             page.save_revision().publish()
             handbook.refresh_from_db()
     return result
+
+
+def _load_demo_dossiers() -> None:
+    """One certified client with a follow-up audit, an e-mailed decision, a
+    certificate and a report; one applicant with an initial audit."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cases.models import Audit, Client
+    from cases.services import (
+        certificate_issue,
+        decision_mark_emailed,
+        decision_record,
+        evidence_upload,
+    )
+
+    User = get_user_model()
+    if Audit.objects.exists():
+        return
+    office = User.objects.get(username="office")
+    assessor = User.objects.get(username="beoordelaar")
+    core = User.objects.get(username="kerngroep")
+    decider = User.objects.get(username="beslisser")
+    linde = Client.objects.get(name="Zorggroep De Linde")
+    noord = Client.objects.get(name="Welzijn Noord B.V.")
+
+    audit = Audit.objects.create(
+        client=linde,
+        kind=Audit.Kind.FOLLOW_UP,
+        start_date=datetime.date(2026, 9, 14),
+        end_date=datetime.date(2026, 9, 16),
+        team_leader=assessor,
+        notes="Vervolgonderzoek (demo): drie locaties bezocht.",
+    )
+    audit.assessors.add(core)
+    decided = timezone.make_aware(datetime.datetime(2026, 10, 5, 10, 0))  # noqa: DTZ001
+    decision = decision_record(
+        audit=audit,
+        decider=decider,
+        outcome="continued",
+        motivation="Het rapport toont dat aan alle normen wordt voldaan (demo).",
+        decided_at=decided,
+        by=decider,
+    )
+    decision_mark_emailed(
+        decision=decision, at=decided + datetime.timedelta(hours=2), by=decider
+    )
+    certificate_issue(
+        client=linde,
+        number="CIIO-2023-017",
+        scope="Zorgverlening in de wijk en op drie locaties (demo).",
+        valid_from=datetime.date(2023, 10, 1),
+        valid_until=datetime.date(2027, 9, 30),
+        decision=decision,
+        by=office,
+    )
+    report = ContentFile(
+        b"Onderzoeksrapport vervolgonderzoek Zorggroep De Linde (demo)\n\n"
+        b"Bevinding: de klachtenregistratie op locatie Noord is niet "
+        b"volledig.\n",
+        name="onderzoeksrapport-de-linde-2026.txt",
+    )
+    evidence_upload(
+        client=linde,
+        uploaded_file=report,
+        by=office,
+        description="Eindrapport van het vervolgonderzoek (demo).",
+        audit=audit,
+    )
+    initial = Audit.objects.create(
+        client=noord,
+        kind=Audit.Kind.INITIAL,
+        start_date=datetime.date(2026, 11, 2),
+        team_leader=core,
+        notes="Eerste onderzoek (demo).",
+    )
+    initial.assessors.add(assessor)

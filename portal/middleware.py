@@ -1,5 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import Http404
+
+
+def _has_register_access(user) -> bool:
+    from cases.selectors import has_register_access
+
+    return user.is_superuser or has_register_access(user)
 
 
 class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -13,5 +20,12 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(settings.PORTAL_ADMIN_PREFIX):
+            if request.path.startswith(
+                settings.PORTAL_REGISTER_ONLY_ADMIN_PATHS
+            ) and not _has_register_access(request.user):
+                # Wagtail's site history lists every log entry of a model to anyone
+                # with any permission on it, titles (client and file names)
+                # included; only those who see the whole register may read it.
+                raise Http404
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -23,6 +23,28 @@ ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 # Page permissions are granted on the tree's root page, so they hold for the whole
 # handbook; document permissions on the root collection.
+# The model permissions below open the admin screens; what each person sees in them
+# is scoped per object by cases.selectors. `view_register` is the whole register.
+DOSSIER_MODELS = (
+    "client",
+    "audit",
+    "certificationdecision",
+    "certificate",
+    "evidencefile",
+)
+DOSSIER_VIEW = tuple(f"cases.view_{m}" for m in DOSSIER_MODELS)
+REGISTER = ("cases.view_register", *DOSSIER_VIEW)
+DOSSIER_EDIT = (
+    "cases.add_client",
+    "cases.change_client",
+    "cases.add_audit",
+    "cases.change_audit",
+    "cases.add_certificationdecision",
+    "cases.change_certificationdecision",
+    "cases.add_certificate",
+    "cases.change_certificate",
+    "cases.add_evidencefile",
+)
 PAGE_EDIT = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
 
@@ -49,7 +71,13 @@ ROLES: tuple[Role, ...] = (
             "Beheert het kwaliteitssysteem en het casusregister; kwalificeert "
             "klantsignalen; publiceert procedures."
         ),
-        permissions=(ADMIN_ACCESS, "portal.change_organisationsettings"),
+        permissions=(
+            ADMIN_ACCESS,
+            "portal.change_organisationsettings",
+            *REGISTER,
+            *DOSSIER_EDIT,
+            "cases.delete_evidencefile",
+        ),
         page_permissions=PAGE_EDIT,
         collection_permissions=(
             "add_document",
@@ -62,7 +90,7 @@ ROLES: tuple[Role, ...] = (
         code=OFFICE_MANAGER,
         name="Officemanager",
         summary="Houdt het casusregister, het klantregister en de dossiers bij.",
-        permissions=(ADMIN_ACCESS,),
+        permissions=(ADMIN_ACCESS, *REGISTER, *DOSSIER_EDIT),
         collection_permissions=("add_document", "change_document", "choose_document"),
     ),
     Role(
@@ -72,7 +100,7 @@ ROLES: tuple[Role, ...] = (
             "Keurt herziene procedures goed; beslist over klachten over "
             "certificaathouders; ziet het hele register."
         ),
-        permissions=(ADMIN_ACCESS,),
+        permissions=(ADMIN_ACCESS, *REGISTER),
         page_permissions=("change_page", "publish_page"),
         collection_permissions=("choose_document",),
     ),
@@ -80,7 +108,7 @@ ROLES: tuple[Role, ...] = (
         code=CORE_GROUP,
         name="Kerngroeplid",
         summary="Behandelt klachten die hem of haar zijn toegewezen.",
-        permissions=(ADMIN_ACCESS,),
+        permissions=(ADMIN_ACCESS, *DOSSIER_VIEW, "cases.add_evidencefile"),
     ),
     Role(
         code=ASSESSOR,
@@ -94,7 +122,13 @@ ROLES: tuple[Role, ...] = (
         code=CERTIFICATION_DECIDER,
         name="Certificatiebeslisser",
         summary="Neemt certificatiebeslissingen en behandelt beroepen.",
-        permissions=(ADMIN_ACCESS,),
+        permissions=(
+            ADMIN_ACCESS,
+            *DOSSIER_VIEW,
+            "cases.add_certificationdecision",
+            "cases.change_certificationdecision",
+            "cases.add_evidencefile",
+        ),
     ),
 )
 

@@ -17,6 +17,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("", include("cases.urls")),
     path(settings.PORTAL_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
 ]

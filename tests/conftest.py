@@ -10,6 +10,14 @@ def _isolated_files(settings, tmp_path):
     if "PATH" in backends["default"]:
         backends["default"]["PATH"] = str(tmp_path / "whoosh")
     settings.WAGTAILSEARCH_BACKENDS = backends
+    _create_empty_search_indexes()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
+        },
+    }
 
 
 @pytest.fixture
@@ -17,3 +25,20 @@ def demo(db):
     from portal.demo import load_demo
 
     load_demo()
+
+
+def _create_empty_search_indexes():
+    """A fresh, empty index per test, as `update_index` leaves it on a new install:
+    the backend never creates a missing index by itself (it says so instead)."""
+    from modelsearch.index import get_indexed_models
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    if not hasattr(backend, "layout_for"):  # not the Whoosh backend
+        return
+    seen = set()
+    for model in get_indexed_models():
+        index = backend.get_index_for_model(model)
+        if index.path not in seen:
+            seen.add(index.path)
+            index.reset()

@@ -137,12 +137,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("PORTAL_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
+EVIDENCE_ROOT = Path(env("PORTAL_EVIDENCE_ROOT", default=str(DATA_DIR / "evidence")))
+# Confidential evidence: never below MEDIA_ROOT and without a URL; served only by
+# the permission-checked download view.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# Evidence uploads: files above this size are refused (bytes).
+PORTAL_EVIDENCE_MAX_BYTES = env.int(
+    "PORTAL_EVIDENCE_MAX_BYTES", default=50 * 1024 * 1024
+)
+# Uploads above 1 MB go to a temporary file, never to memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -210,3 +223,4 @@ LOGGING = {
 
 PORTAL_ORGANISATION_DEFAULT_NAME = "CIIO"
 PORTAL_ADMIN_PREFIX = "/admin/"
+PORTAL_REGISTER_ONLY_ADMIN_PATHS = ("/admin/reports/site-history/",)

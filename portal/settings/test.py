@@ -17,13 +17,18 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 _TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
 DATA_DIR = _TMP
 MEDIA_ROOT = _TMP / "media"
+EVIDENCE_ROOT = _TMP / "evidence"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default="sqlite://:memory:"),
 }
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },

@@ -1,0 +1,105 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from .dossier import Audit, CertificationDecision, Client
+
+
+def evidence_storage():
+    # Its own storage, outside MEDIA_ROOT's public URL space (DESIGN.md, "Files").
+    return storages["evidence"]
+
+
+class EvidenceFile(index.Indexed, models.Model):
+    """A confidential file in a client dossier (bewijsmateriaal), optionally tied to
+    an audit or a decision. Written once: a new version is a new row pointing at the
+    one it replaces. Deleting removes the bytes but keeps this row as a tombstone."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("klant"),
+    )
+    audit = models.ForeignKey(
+        Audit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("onderzoek"),
+    )
+    decision = models.ForeignKey(
+        CertificationDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("certificatiebeslissing"),
+    )
+    file = models.FileField(
+        _("bestand"), storage=evidence_storage, max_length=300, blank=True
+    )
+    original_name = models.CharField(_("bestandsnaam"), max_length=255)
+    content_type = models.CharField(_("bestandstype"), max_length=120)
+    type_label = models.CharField(_("soort bestand"), max_length=60, blank=True)
+    size = models.PositiveBigIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.TextField(_("omschrijving"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("toegevoegd door"),
+    )
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("nieuwe versie van"),
+    )
+    extracted_text = models.TextField(_("geëxtraheerde tekst"), blank=True)
+    extraction_error = models.TextField(_("fout bij tekstextractie"), blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verwijderd door"),
+    )
+    deletion_reason = models.TextField(_("reden van verwijdering"), blank=True)
+
+    search_fields = [
+        index.SearchField("original_name", boost=2),
+        index.AutocompleteField("original_name"),
+        index.SearchField("description"),
+        index.SearchField("extracted_text"),
+        index.RelatedFields("client", [index.SearchField("name")]),
+        index.FilterField("client"),
+        index.FilterField("audit"),
+        index.FilterField("deleted_at"),
+        index.FilterField("uploaded_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("bewijsstuk")
+        verbose_name_plural = _("bewijsstukken")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

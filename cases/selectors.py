@@ -1,0 +1,206 @@
+"""Reads of the client dossier, scoped by who is asking.
+
+One selector per model is the single source of truth for confidentiality: every
+listing, chooser, search, export and download goes through it (DESIGN.md). Scopes
+are built from subqueries, never from materialised id lists, so they stay one SQL
+statement and a revoked or expired grant counts at once.
+
+Who sees what:
+- register roles (`cases.view_register`: quality officer, office manager,
+  management): everything;
+- a dossier grant (`view_client` on a Client, per user or group, unexpired): that
+  whole dossier (an appeal's decider, a mediation's notary, a complaint handler);
+- an audit's team leader and assessors, and audit grants: that audit, its
+  decisions and its evidence, and the client's basic record;
+- a certification decider: the decisions they took (and their audit and client);
+- anybody else: nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Audit,
+    AuditGroupObjectPermission,
+    AuditUserObjectPermission,
+    Certificate,
+    CertificationDecision,
+    Client,
+    ClientGroupObjectPermission,
+    ClientUserObjectPermission,
+    EvidenceFile,
+)
+
+REGISTER_PERMISSION = "cases.view_register"
+
+
+def has_register_access(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(REGISTER_PERMISSION)
+    )
+
+
+def _unexpired(qs: QuerySet) -> QuerySet:
+    return qs.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+def _granted_ids(user, user_model, group_model, codename: str) -> Q:
+    by_user = _unexpired(
+        user_model.objects.filter(user=user, permission__codename=codename)
+    ).values("content_object_id")
+    by_group = _unexpired(
+        group_model.objects.filter(group__user=user, permission__codename=codename)
+    ).values("content_object_id")
+    return Q(pk__in=by_user) | Q(pk__in=by_group)
+
+
+def _dossier_client_q(user) -> Q:
+    return _granted_ids(
+        user, ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"
+    )
+
+
+def _dossier_client_ids(user) -> QuerySet:
+    return Client.objects.filter(_dossier_client_q(user)).values("pk")
+
+
+def _is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
+
+
+def audits_visible_to(user) -> QuerySet[Audit]:
+    """Audits the user may see (their team's, granted, or in a granted dossier)."""
+    if _is_anonymous(user):
+        return Audit.objects.none()
+    if has_register_access(user):
+        return Audit.objects.all()
+    team = Audit.objects.filter(Q(team_leader=user) | Q(assessors=user)).values("pk")
+    return Audit.objects.filter(
+        Q(pk__in=team)
+        | _granted_ids(
+            user, AuditUserObjectPermission, AuditGroupObjectPermission, "view_audit"
+        )
+        | Q(client__in=_dossier_client_ids(user))
+    )
+
+
+def decisions_visible_to(user) -> QuerySet[CertificationDecision]:
+    if _is_anonymous(user):
+        return CertificationDecision.objects.none()
+    if has_register_access(user):
+        return CertificationDecision.objects.all()
+    return CertificationDecision.objects.filter(
+        Q(decider=user) | Q(audit__in=audits_visible_to(user).values("pk"))
+    )
+
+
+def clients_visible_to(user) -> QuerySet[Client]:
+    """Clients whose record (name, region, status) the user may see."""
+    if _is_anonymous(user):
+        return Client.objects.none()
+    if has_register_access(user):
+        return Client.objects.all()
+    return Client.objects.filter(
+        _dossier_client_q(user)
+        | Q(pk__in=audits_visible_to(user).values("client_id"))
+        | Q(pk__in=decisions_visible_to(user).values("audit__client_id"))
+    )
+
+
+def dossiers_visible_to(user) -> QuerySet[Client]:
+    """Clients whose *whole* dossier the user may see."""
+    if _is_anonymous(user):
+        return Client.objects.none()
+    if has_register_access(user):
+        return Client.objects.all()
+    return Client.objects.filter(_dossier_client_q(user))
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    if _is_anonymous(user):
+        return Certificate.objects.none()
+    if has_register_access(user):
+        return Certificate.objects.all()
+    return Certificate.objects.filter(client__in=_dossier_client_ids(user))
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence the user may see, tombstones of deleted files included (they show
+    in the register; their bytes are gone)."""
+    if _is_anonymous(user):
+        return EvidenceFile.objects.none()
+    if has_register_access(user):
+        return EvidenceFile.objects.all()
+    return EvidenceFile.objects.filter(
+        Q(client__in=_dossier_client_ids(user))
+        | Q(audit__in=audits_visible_to(user).values("pk"))
+        | Q(decision__in=decisions_visible_to(user).values("pk"))
+    )
+
+
+SELECTORS = {
+    Client: clients_visible_to,
+    Audit: audits_visible_to,
+    CertificationDecision: decisions_visible_to,
+    Certificate: certificates_visible_to,
+    EvidenceFile: evidence_visible_to,
+}
+
+
+def visible_to(user, model) -> QuerySet:
+    """The scoping selector of ``model`` applied to ``user``."""
+    return SELECTORS[model](user)
+
+
+def get_visible_or_404(user, model, **lookup):
+    """The object, or Http404 if it does not exist *or* the user may not see it: the
+    same answer, so that access cannot be probed (Zulip's access_<thing>)."""
+    from django.http import Http404
+
+    obj = visible_to(user, model).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def dossier_timeline(user, client: Client, *, kinds: set[str] | None = None) -> list:
+    """Everything in ``client``'s dossier that ``user`` may see, newest first, as
+    (date, kind, object) tuples. A fixed number of queries, whatever the size."""
+    kinds = kinds or {"audit", "decision", "certificate", "evidence"}
+    items = []
+    if "audit" in kinds:
+        for a in (
+            audits_visible_to(user)
+            .filter(client=client)
+            .select_related("team_leader", "client")
+            .prefetch_related("assessors")
+        ):
+            items.append((a.start_date, "audit", a))
+    if "decision" in kinds:
+        for d in (
+            decisions_visible_to(user)
+            .filter(audit__client=client)
+            .select_related("audit__client", "decider", "supersedes")
+        ):
+            items.append((timezone.localdate(d.decided_at), "decision", d))
+    if "certificate" in kinds:
+        for c in (
+            certificates_visible_to(user)
+            .filter(client=client)
+            .select_related("client", "previous")
+        ):
+            items.append((c.valid_from, "certificate", c))
+    if "evidence" in kinds:
+        for e in (
+            evidence_visible_to(user)
+            .filter(client=client)
+            .select_related("audit", "uploaded_by", "deleted_by")
+        ):
+            items.append((timezone.localdate(e.uploaded_at), "evidence", e))
+    items.sort(key=lambda item: item[0], reverse=True)
+    return items

@@ -1,0 +1,263 @@
+"""Confidential evidence: upload, text extraction, deletion, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.search import index
+
+from portal.roles import QUALITY_OFFICER
+
+from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
+from ..models import EvidenceFile
+from ..models.evidence import evidence_storage
+from ..selectors import audits_visible_to, dossiers_visible_to
+
+logger = logging.getLogger(__name__)
+CHUNK = 256 * 1024
+
+
+class _HashingFile(File):
+    """Hands the upload to the storage chunk by chunk while hashing it, so that
+    neither the hash nor the copy ever holds the whole file in memory."""
+
+    def __init__(self, source):
+        super().__init__(source, name=getattr(source, "name", None))
+        self.sha256 = hashlib.sha256()
+        self.bytes_written = 0
+
+    def chunks(self, chunk_size=None) -> Iterator[bytes]:
+        self.file.seek(0)
+        while chunk := self.file.read(chunk_size or CHUNK):
+            self.sha256.update(chunk)
+            self.bytes_written += len(chunk)
+            yield chunk
+
+    def multiple_chunks(self, chunk_size=None):
+        return True
+
+
+def can_upload_evidence(user, client, audit=None) -> bool:
+    """A user with the upload permission who can see the dossier, or the audit the
+    file belongs to (an audit team member adding to their own audit)."""
+    if not user.has_perm("cases.add_evidencefile"):
+        return False
+    if dossiers_visible_to(user).filter(pk=client.pk).exists():
+        return True
+    return audit is not None and audits_visible_to(user).filter(pk=audit.pk).exists()
+
+
+def _max_bytes() -> int:
+    return settings.PORTAL_EVIDENCE_MAX_BYTES
+
+
+def evidence_upload(
+    *,
+    client,
+    uploaded_file,
+    by,
+    description: str = "",
+    audit=None,
+    decision=None,
+    replaces: EvidenceFile | None = None,
+) -> EvidenceFile:
+    """Store one evidence file in ``client``'s dossier.
+
+    The type is decided by content (executables and unknown types refused), the size
+    is capped (``PORTAL_EVIDENCE_MAX_BYTES``), the bytes are streamed to the evidence
+    storage under a new name (never overwriting) with their SHA-256 computed on the
+    way, and text extraction is queued once the row is committed.
+    Raises PermissionDenied or ValidationError (Dutch message); then nothing is
+    stored."""
+    if not can_upload_evidence(by, client, audit):
+        raise PermissionDenied(_("U mag geen bewijsstukken aan dit dossier toevoegen."))
+    original = (getattr(uploaded_file, "name", "") or "bestand").rsplit("/", 1)[-1]
+    if audit is not None and audit.client_id != client.pk:
+        raise ValidationError({"audit": _("Dit onderzoek hoort niet bij deze klant.")})
+    if decision is not None and decision.audit.client_id != client.pk:
+        raise ValidationError(
+            {"decision": _("Deze beslissing hoort niet bij deze klant.")}
+        )
+    if replaces is not None:
+        if replaces.client_id != client.pk or replaces.is_deleted:
+            raise ValidationError(
+                {
+                    "replaces": _(
+                        "Alleen een bestaand bewijsstuk van deze klant kan een "
+                        "nieuwe versie krijgen."
+                    )
+                }
+            )
+        if EvidenceFile.objects.filter(replaces=replaces).exists():
+            raise ValidationError(
+                {
+                    "replaces": _(
+                        "Van dit bewijsstuk bestaat al een nieuwere versie; "
+                        "voeg de nieuwe versie daaraan toe."
+                    )
+                }
+            )
+    size = uploaded_file.size
+    if size == 0:
+        raise ValidationError(
+            _("'%(name)s' is leeg en is niet opgeslagen.") % {"name": original}
+        )
+    if size > _max_bytes():
+        raise ValidationError(
+            _(
+                "'%(name)s' is %(size).1f MB; de grens is %(max)d MB. Verklein het "
+                "bestand of splits het op."
+            )
+            % {"name": original, "size": size / 1e6, "max": _max_bytes() // 1_000_000}
+        )
+    kind = sniff(uploaded_file, original)
+    if not kind.allowed:
+        raise ValidationError(
+            _("'%(name)s' is niet opgeslagen. %(reason)s")
+            % {"name": original, "reason": kind.reason or ALLOWED_DESCRIPTION}
+        )
+
+    storage = evidence_storage()
+    evidence = EvidenceFile(
+        client=client,
+        audit=audit,
+        decision=decision,
+        original_name=original[:255],
+        content_type=kind.content_type,
+        type_label=kind.label[:60],
+        size=size,
+        description=description,
+        uploaded_by=by,
+        replaces=replaces,
+    )
+    stream = _HashingFile(uploaded_file)
+    name = f"{timezone.now():%Y}/{evidence.uuid.hex}/{safe_storage_name(original)}"
+    stored_name = storage.save(name, stream)
+    try:
+        with transaction.atomic():
+            evidence.file.name = stored_name
+            evidence.sha256 = stream.sha256.hexdigest()
+            evidence.size = stream.bytes_written
+            evidence.full_clean()
+            evidence.save()
+            log(
+                evidence,
+                "portal.evidence.upload",
+                user=by,
+                data={
+                    "sha256": evidence.sha256,
+                    "size": evidence.size,
+                    "name": original,
+                },
+            )
+            transaction.on_commit(lambda: _enqueue_extraction(evidence.pk))
+    except Exception:
+        storage.delete(stored_name)  # nothing half-written stays behind
+        raise
+    return evidence
+
+
+def _enqueue_extraction(pk: int) -> None:
+    from ..tasks import extract_evidence_text
+
+    extract_evidence_text.enqueue(pk)
+
+
+def evidence_extract_text(*, evidence: EvidenceFile) -> EvidenceFile:
+    """Extract and store the file's text once; fails soft: the file stays and the
+    error is recorded for users to see."""
+    from search.extraction import extract_text
+
+    if evidence.is_deleted or not evidence.file:
+        return evidence
+    try:
+        with evidence_storage().open(evidence.file.name, "rb") as fh:
+            result = extract_text(
+                fh, content_type=evidence.content_type, filename=evidence.original_name
+            )
+        text, error = result.text, result.error
+    except OSError:
+        logger.exception("Evidence %s could not be read for extraction", evidence.pk)
+        text, error = "", _("Het bestand kon niet worden gelezen.")
+    EvidenceFile.objects.filter(pk=evidence.pk).update(
+        extracted_text=text, extraction_error=error, extracted_at=timezone.now()
+    )
+    evidence.refresh_from_db()
+    index.insert_or_update_object(evidence)  # the text is searchable from now on
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: EvidenceFile, by, reason: str) -> EvidenceFile:
+    """Remove the bytes of an evidence file; the row stays as a tombstone.
+
+    Only the quality officer, with a reason. Raises PermissionDenied or
+    ValidationError."""
+    if not (by.is_superuser or by.has_role(QUALITY_OFFICER)):
+        raise PermissionDenied(
+            _("Alleen de portefeuillehouder Q kan bewijsstukken verwijderen.")
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {"deletion_reason": _("Geef aan waarom dit bewijsstuk wordt verwijderd.")}
+        )
+    current = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
+    if current.is_deleted:
+        raise ValidationError(_("Dit bewijsstuk is al verwijderd."))
+    name = current.file.name
+    current.deleted_at = timezone.now()
+    current.deleted_by = by
+    current.deletion_reason = reason
+    current.extracted_text = ""
+    current.file.name = ""
+    current.save()
+    log(
+        current,
+        "portal.evidence.delete",
+        user=by,
+        data={"reason": reason, "sha256": current.sha256},
+    )
+    transaction.on_commit(lambda: evidence_storage().delete(name))
+    return current
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    evidence: EvidenceFile
+    problem: str  # "missing" or "altered"
+    actual_sha256: str = ""
+
+
+def evidence_verify(
+    *, chunk_size: int = 1024 * 1024
+) -> tuple[int, list[VerifyProblem]]:
+    """Recompute every stored file's SHA-256 (`manage.py verify_evidence`).
+
+    Returns the number of files checked and the problems found."""
+    storage = evidence_storage()
+    problems = []
+    checked = 0
+    for ev in EvidenceFile.objects.filter(deleted_at__isnull=True).iterator(
+        chunk_size=500
+    ):
+        checked += 1
+        if not ev.file.name or not storage.exists(ev.file.name):
+            problems.append(VerifyProblem(ev, "missing"))
+            continue
+        digest = hashlib.sha256()
+        with storage.open(ev.file.name, "rb") as fh:
+            while chunk := fh.read(chunk_size):
+                digest.update(chunk)
+        if digest.hexdigest() != ev.sha256:
+            problems.append(VerifyProblem(ev, "altered", digest.hexdigest()))
+    return checked, problems

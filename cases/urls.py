@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import dossier
+
+app_name = "cases"
+
+urlpatterns = [
+    path("dossiers/", dossier.frontend_dossier_list, name="dossier_list"),
+    path("dossiers/<int:pk>/", dossier.frontend_dossier, name="dossier"),
+    path("bewijs/<uuid:uuid>/", dossier.evidence_download, name="evidence_download"),
+]
+
+admin_urlpatterns = (
+    [
+        path("<int:pk>/", dossier.admin_dossier, name="dossier"),
+        path(
+            "<int:pk>/bewijs-toevoegen/",
+            dossier.admin_evidence_upload,
+            name="evidence_upload",
+        ),
+        path(
+            "bewijs/<int:pk>/verwijderen/",
+            dossier.admin_evidence_delete,
+            name="evidence_delete",
+        ),
+    ],
+    "cases_admin",
+)

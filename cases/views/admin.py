@@ -1,0 +1,374 @@
+"""The client dossier in the Wagtail admin: scoped snippet viewsets.
+
+Wagtail checks only model-level permissions in its snippet views and choosers
+(DESIGN.md, "Pitfalls"). Here every view class of every dossier viewset refuses an
+object outside the user's scope *before* it runs (`ScopedObjectMixin.dispatch`),
+listings and choosers start from the scoping selector, and the permission policy
+answers per instance from the same selector. Out of scope is 404, like missing."""
+
+from __future__ import annotations
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from ..models import Audit, Certificate, CertificationDecision, Client, EvidenceFile
+from ..selectors import visible_to
+
+# -- permission policy -------------------------------------------------------
+
+
+class DossierPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as the coarse gate, the scoping selector per instance.
+
+    Deleting through generic views is off for every dossier model: evidence is
+    deleted by its own service (tombstone), everything else is never deleted.
+    Certification decisions cannot be changed once e-mailed; evidence never."""
+
+    def user_has_permission(self, user, action):
+        if action == "delete":
+            return False
+        return super().user_has_permission(user, action)
+
+    def _instance_allows(self, user, action, instance) -> bool:
+        if action == "change":
+            if isinstance(instance, EvidenceFile):
+                return False
+            if isinstance(instance, CertificationDecision) and instance.is_emailed:
+                return False
+            if isinstance(instance, Certificate) and not instance.is_current:
+                return False
+        return True
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return (
+            self.user_has_permission(user, action)
+            and self._instance_allows(user, action, instance)
+            and visible_to(user, self.model).filter(pk=instance.pk).exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not any(self.user_has_permission(user, a) for a in actions):
+            return self.model.objects.none()
+        return visible_to(user, self.model)
+
+
+# -- view guards -------------------------------------------------------------
+
+
+class ScopedObjectMixin:
+    """Refuse any URL that names an object outside the user's scope (404)."""
+
+    scope_model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            try:
+                pk_value = int(unquote(str(pk)))
+            except (TypeError, ValueError):
+                raise Http404 from None
+            if (
+                not visible_to(request.user, self.scope_model)
+                .filter(pk=pk_value)
+                .exists()
+            ):
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceErrorsMixin:
+    """Turn a refused rule (ValidationError/PermissionDenied from a service) into a
+    form error: the user keeps what they typed and sees the Dutch message."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Dit mag u niet."))
+            return self.form_invalid(form)
+
+
+def _scoped(view_class, model, *mixins):
+    return type(
+        f"Scoped{view_class.__name__}",
+        (ScopedObjectMixin, *mixins, view_class),
+        {"scope_model": model},
+    )
+
+
+VIEW_CLASS_ATTRS = (
+    "index_view_class",
+    "add_view_class",
+    "edit_view_class",
+    "copy_view_class",
+    "delete_view_class",
+    "usage_view_class",
+    "history_view_class",
+    "inspect_view_class",
+    "revisions_view_class",
+    "revisions_compare_view_class",
+    "revisions_unschedule_view_class",
+    "unpublish_view_class",
+    "preview_on_add_view_class",
+    "preview_on_edit_view_class",
+    "lock_view_class",
+    "unlock_view_class",
+    "workflow_action_view_class",
+    "collect_workflow_action_data_view_class",
+    "confirm_workflow_cancellation_view_class",
+    "workflow_preview_view_class",
+    "workflow_history_view_class",
+    "workflow_history_detail_view_class",
+)
+
+
+def scoped_chooser_viewset(model):
+    class ScopedChooseMixin:
+        def get_object_list(self):
+            return visible_to(self.request.user, model)
+
+    class ChooseView(ScopedChooseMixin, snippet_chooser.ChooseView):
+        pass
+
+    class ChooseResultsView(ScopedChooseMixin, snippet_chooser.ChooseResultsView):
+        pass
+
+    class ChosenView(snippet_chooser.SnippetChosenView):
+        def get_object(self, pk):
+            obj = visible_to(self.request.user, model).filter(pk=unquote(pk)).first()
+            if obj is None:
+                raise Http404
+            return obj
+
+    class ChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+        def get_objects(self, pks):
+            return visible_to(self.request.user, model).filter(pk__in=pks)
+
+    return type(
+        f"Scoped{model.__name__}ChooserViewSet",
+        (snippet_chooser.SnippetChooserViewSet,),
+        {
+            "choose_view_class": ChooseView,
+            "choose_results_view_class": ChooseResultsView,
+            "chosen_view_class": ChosenView,
+            "chosen_multiple_view_class": ChosenMultipleView,
+        },
+    )
+
+
+class ScopedSnippetViewSet(SnippetViewSet):
+    """A SnippetViewSet whose every view and chooser is scoped by the selector."""
+
+    extra_view_mixins: dict[str, tuple] = {}
+
+    def __init__(self, *args, **kwargs):
+        for attr in VIEW_CLASS_ATTRS:
+            base = getattr(type(self), attr, None) or getattr(SnippetViewSet, attr)
+            mixins = self.extra_view_mixins.get(attr, ())
+            setattr(self, attr, _scoped(base, self.model, *mixins))
+        self.chooser_viewset_class = scoped_chooser_viewset(self.model)
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request):
+        return visible_to(request.user, self.model)
+
+
+# -- saving through the services ---------------------------------------------
+
+
+class DecisionCreateMixin(ServiceErrorsMixin):
+    def save_instance(self):
+        from ..services import decision_record
+
+        data = self.form.cleaned_data
+        return decision_record(
+            audit=data["audit"],
+            decider=data["decider"],
+            outcome=data["outcome"],
+            motivation=data["motivation"],
+            decided_at=data.get("decided_at"),
+            by=self.request.user,
+        )
+
+
+class DecisionEditMixin(ServiceErrorsMixin):
+    def save_instance(self):
+        from ..services import decision_update
+
+        data = self.form.cleaned_data
+        return decision_update(
+            decision=self.object,
+            by=self.request.user,
+            outcome=data["outcome"],
+            motivation=data["motivation"],
+            decided_at=data["decided_at"],
+        )
+
+
+class CertificateCreateMixin(ServiceErrorsMixin):
+    def save_instance(self):
+        from ..services import certificate_issue
+
+        data = self.form.cleaned_data
+        return certificate_issue(
+            client=data["client"],
+            number=data["number"],
+            scope=data["scope"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            decision=data.get("decision"),
+            by=self.request.user,
+        )
+
+
+class CertificateEditMixin(ServiceErrorsMixin):
+    """Saving an edited certificate issues a new version (A9); the edited one
+    stays as it was."""
+
+    def save_instance(self):
+        from ..services import certificate_adjust
+
+        data = self.form.cleaned_data
+        return certificate_adjust(
+            certificate=self.object,
+            by=self.request.user,
+            reason=data.get("change_reason") or "",
+            scope=data["scope"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            status=data["status"],
+        )
+
+
+class ClientViewSet(ScopedSnippetViewSet):
+    model = Client
+    icon = "group"
+    menu_label = _("Klantregister")
+    url_prefix = "dossier/klanten"
+    add_to_admin_menu = False
+    list_display = ["name", "city", "region", "status"]
+    list_filter = ["status", "region"]
+    search_fields = ["name", "city"]
+    ordering = ["name"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("city")]),
+        FieldPanel("contact_email"),
+        FieldPanel("status"),
+    ]
+
+
+class AuditViewSet(ScopedSnippetViewSet):
+    model = Audit
+    icon = "clipboard-list"
+    menu_label = _("Onderzoeken")
+    url_prefix = "dossier/onderzoeken"
+    list_display = ["__str__", "kind", "start_date", "team_leader"]
+    list_filter = ["kind"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("client"),
+        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("team_leader"),
+        FieldPanel("assessors"),
+        FieldPanel("notes"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client", "team_leader")
+
+
+class DecisionViewSet(ScopedSnippetViewSet):
+    model = CertificationDecision
+    icon = "doc-full-inverse"
+    menu_label = _("Certificatiebeslissingen")
+    url_prefix = "dossier/beslissingen"
+    list_display = ["__str__", "decider", "decided_at", "emailed_at"]
+    list_filter = ["outcome"]
+    inspect_view_enabled = True
+    extra_view_mixins = {
+        "add_view_class": (DecisionCreateMixin,),
+        "edit_view_class": (DecisionEditMixin,),
+    }
+    panels = [
+        FieldPanel("audit"),
+        FieldPanel("decider"),
+        FieldPanel("outcome"),
+        FieldPanel("motivation"),
+        FieldPanel("decided_at"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("audit__client", "decider")
+
+
+class CertificateViewSet(ScopedSnippetViewSet):
+    model = Certificate
+    icon = "success"
+    menu_label = _("Certificaten")
+    url_prefix = "dossier/certificaten"
+    list_display = ["number", "version", "client", "status", "valid_until"]
+    list_filter = ["status"]
+    inspect_view_enabled = True
+    extra_view_mixins = {
+        "add_view_class": (CertificateCreateMixin,),
+        "edit_view_class": (CertificateEditMixin,),
+    }
+    panels = [
+        FieldPanel("client"),
+        FieldPanel("number"),
+        FieldPanel("scope"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+        FieldPanel("status"),
+        FieldPanel("decision"),
+        MultiFieldPanel(
+            [FieldPanel("change_reason")],
+            heading=_("Bij wijziging: er ontstaat een nieuwe versie"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client")
+
+
+class EvidenceViewSet(ScopedSnippetViewSet):
+    model = EvidenceFile
+    icon = "doc-full"
+    menu_label = _("Bewijsstukken")
+    url_prefix = "dossier/bewijsstukken"
+    list_display = ["original_name", "client", "type_label", "uploaded_at"]
+    inspect_view_enabled = True
+    add_view_enabled = False  # uploads go through the dossier's upload view
+    panels = [FieldPanel("description")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client")
+
+
+class DossierViewSetGroup(SnippetViewSetGroup):
+    items = (
+        ClientViewSet,
+        AuditViewSet,
+        DecisionViewSet,
+        CertificateViewSet,
+        EvidenceViewSet,
+    )
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Klantdossiers")
+    menu_name = "klantdossiers"
+    menu_order = 200

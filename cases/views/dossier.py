@@ -1,0 +1,171 @@
+"""The client dossier page (admin and front-end), evidence upload, deletion and the
+one permission-checked download view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.auth import require_admin_access
+from wagtail.log_actions import log
+
+from portal.roles import QUALITY_OFFICER
+
+from ..forms import EvidenceDeleteForm, EvidenceUploadForm, TimelineFilterForm
+from ..models import Client, EvidenceFile
+from ..models.evidence import evidence_storage
+from ..selectors import (
+    audits_visible_to,
+    clients_visible_to,
+    dossier_timeline,
+    get_visible_or_404,
+)
+from ..services import evidence_delete, evidence_upload
+from ..services.evidence import can_upload_evidence
+
+# Inline PDFs get a sandboxing policy: no scripts, no forms, nothing loaded.
+PDF_CSP = "default-src 'none'; object-src 'none'; sandbox; frame-ancestors 'self'"
+
+
+def _dossier_context(request, client):
+    filters = TimelineFilterForm(request.GET or None)
+    return {
+        "client": client,
+        "timeline": dossier_timeline(request.user, client, kinds=filters.kinds()),
+        "filters": filters,
+        "can_upload": can_upload_evidence(request.user, client),
+        "can_delete_evidence": request.user.is_superuser
+        or request.user.has_role(QUALITY_OFFICER),
+    }
+
+
+@require_admin_access
+def admin_dossier(request, pk):
+    client = get_visible_or_404(request.user, Client, pk=pk)
+    context = _dossier_context(request, client)
+    context["upload_form"] = (
+        EvidenceUploadForm(audits=audits_visible_to(request.user).filter(client=client))
+        if context["can_upload"]
+        else None
+    )
+    return render(request, "cases/admin/dossier.html", context)
+
+
+@require_admin_access
+@require_http_methods(["POST"])
+def admin_evidence_upload(request, pk):
+    """Several files at once; each is judged on its own. Refused files are listed
+    with their reason, accepted ones are stored: a refusal loses nothing else."""
+    client = get_visible_or_404(request.user, Client, pk=pk)
+    audits = audits_visible_to(request.user).filter(client=client)
+    form = EvidenceUploadForm(request.POST, request.FILES, audits=audits)
+    if not form.is_valid():
+        context = _dossier_context(request, client)
+        context["upload_form"] = form
+        return render(request, "cases/admin/dossier.html", context, status=400)
+    stored, refused = [], []
+    for upload in form.cleaned_data["files"]:
+        try:
+            stored.append(
+                evidence_upload(
+                    client=client,
+                    uploaded_file=upload,
+                    by=request.user,
+                    description=form.cleaned_data["description"],
+                    audit=form.cleaned_data["audit"],
+                )
+            )
+        except ValidationError as exc:
+            refused.append(" ".join(exc.messages))
+        except PermissionDenied as exc:
+            refused.append(str(exc))
+    if stored:
+        messages.success(
+            request,
+            _("%(n)d bestand(en) toegevoegd: %(names)s")
+            % {"n": len(stored), "names": ", ".join(e.original_name for e in stored)},
+        )
+    for reason in refused:
+        messages.error(request, reason)
+    return redirect("cases_admin:dossier", pk=client.pk)
+
+
+@require_admin_access
+@require_http_methods(["GET", "POST"])
+def admin_evidence_delete(request, pk):
+    evidence = get_visible_or_404(request.user, EvidenceFile, pk=pk)
+    form = EvidenceDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_delete(
+                evidence=evidence, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("'%(name)s' is verwijderd; de registratie blijft zichtbaar.")
+                % {"name": evidence.original_name},
+            )
+            return redirect("cases_admin:dossier", pk=evidence.client_id)
+    return render(
+        request,
+        "cases/admin/evidence_delete.html",
+        {"evidence": evidence, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def frontend_dossier_list(request):
+    clients = clients_visible_to(request.user).order_by("name")
+    return render(request, "cases/dossier_list.html", {"clients": clients})
+
+
+def frontend_dossier(request, pk):
+    client = get_visible_or_404(request.user, Client, pk=pk)
+    return render(request, "cases/dossier.html", _dossier_context(request, client))
+
+
+def evidence_download(request, uuid):
+    """The only way to the bytes of an evidence file. Out of scope or deleted: 404,
+    the same as a file that does not exist. Every download is in the audit log."""
+    evidence = get_visible_or_404(request.user, EvidenceFile, uuid=uuid)
+    if evidence.is_deleted or not evidence.file.name:
+        raise Http404
+    try:
+        handle = evidence_storage().open(evidence.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log(
+        evidence,
+        "portal.evidence.download",
+        user=request.user,
+        data={
+            "ip": request.META.get("REMOTE_ADDR", ""),
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+        },
+    )
+    is_pdf = evidence.content_type == "application/pdf"
+    response = FileResponse(
+        handle,
+        as_attachment=not is_pdf,
+        filename=evidence.original_name,
+        content_type=evidence.content_type if is_pdf else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if is_pdf:
+        response["Content-Security-Policy"] = PDF_CSP
+    return response
+
+
+def evidence_download_url(evidence) -> str:
+    return reverse("cases:evidence_download", args=[evidence.uuid])
