@@ -13,9 +13,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        return [single(data, initial)]
 
 
 class EvidenceUploadForm(forms.Form):
@@ -26,7 +26,7 @@ class EvidenceUploadForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Omschrijving"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("Geldt voor alle gekozen bestanden."),
     )
@@ -39,7 +39,7 @@ class EvidenceUploadForm(forms.Form):
 
     def __init__(self, *args, audits, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audit"].queryset = audits
+        self.fields["audit"].queryset = audits.select_related("client")
 
 
 class EvidenceDeleteForm(forms.Form):
@@ -70,3 +70,21 @@ class TimelineFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data["kind"]:
             return set(self.cleaned_data["kind"])
         return {k for k, _label in TIMELINE_KINDS}
+
+
+class DecisionSupersedeForm(forms.Form):
+    decider = forms.ModelChoiceField(label=_("Certificatiebeslisser"), queryset=None)
+    outcome = forms.ChoiceField(label=_("Nieuwe beslissing"), choices=())
+    motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reden van vervanging"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: beroep gegrond verklaard (B-2026-0003)."),
+    )
+
+    def __init__(self, *args, deciders, **kwargs):
+        from .models import CertificationDecision
+
+        super().__init__(*args, **kwargs)
+        self.fields["decider"].queryset = deciders
+        self.fields["outcome"].choices = CertificationDecision.Outcome.choices

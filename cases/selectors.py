@@ -192,7 +192,7 @@ def dossier_timeline(user, client: Client, *, kinds: set[str] | None = None) -> 
         for c in (
             certificates_visible_to(user)
             .filter(client=client)
-            .select_related("client", "previous")
+            .select_related("client", "previous", "next_version")
         ):
             items.append((c.valid_from, "certificate", c))
     if "evidence" in kinds:

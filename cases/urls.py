@@ -19,6 +19,16 @@ admin_urlpatterns = (
             name="evidence_upload",
         ),
         path(
+            "beslissing/<int:pk>/verzonden/",
+            dossier.admin_decision_mark_emailed,
+            name="decision_mark_emailed",
+        ),
+        path(
+            "beslissing/<int:pk>/vervangen/",
+            dossier.admin_decision_supersede,
+            name="decision_supersede",
+        ),
+        path(
             "bewijs/<int:pk>/verwijderen/",
             dossier.admin_evidence_delete,
             name="evidence_delete",

@@ -14,7 +14,7 @@ def _isolated_files(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "cases.storage.EvidenceStorage",
             "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
         },
     }

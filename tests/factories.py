@@ -25,3 +25,13 @@ class UserFactory(factory.django.DjangoModelFactory):
                 self.groups.add(role_group(code))
         if create:
             self.save()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Client"
+
+    name = factory.Sequence(lambda n: f"Klantorganisatie {n}")
+    region = "UT"
+    city = "Utrecht"
+    status = "holder"

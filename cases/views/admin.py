@@ -8,9 +8,11 @@ answers per instance from the same selector. Out of scope is 404, like missing."
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -36,14 +38,7 @@ class DossierPermissionPolicy(ModelPermissionPolicy):
         return super().user_has_permission(user, action)
 
     def _instance_allows(self, user, action, instance) -> bool:
-        if action == "change":
-            if isinstance(instance, EvidenceFile):
-                return False
-            if isinstance(instance, CertificationDecision) and instance.is_emailed:
-                return False
-            if isinstance(instance, Certificate) and not instance.is_current:
-                return False
-        return True
+        return not (action == "change" and change_refusal(instance))
 
     def user_has_permission_for_instance(self, user, action, instance):
         return (
@@ -80,6 +75,40 @@ class ScopedObjectMixin:
             ):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class ChangeGuardMixin:
+    """Wagtail's edit view checks only the model-level 'change' permission; refuse
+    objects that may not change (an e-mailed decision, an old certificate version,
+    evidence) with a Dutch message and send the user to the inspect view."""
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            obj = visible_to(request.user, self.scope_model).get(pk=unquote(str(pk)))
+            reason = change_refusal(obj)
+            if reason:
+                messages.error(request, reason)
+                return redirect(
+                    f"wagtailsnippets_cases_{self.scope_model._meta.model_name}:inspect",
+                    obj.pk,
+                )
+        return super().dispatch(request, *args, **kwargs)
+
+
+def change_refusal(obj) -> str:
+    if isinstance(obj, CertificationDecision) and obj.is_emailed:
+        return _(
+            "Deze beslissing is per e-mail verzonden en kan niet meer worden "
+            "gewijzigd. Leg een nieuwe beslissing vast die haar vervangt."
+        )
+    if isinstance(obj, Certificate) and not obj.is_current:
+        return _("Dit is een oude versie van het certificaat; wijzig de nieuwste.")
+    if isinstance(obj, EvidenceFile):
+        return _(
+            "Een bewijsstuk wordt niet gewijzigd. Voeg zo nodig een nieuwe versie toe."
+        )
+    return ""
 
 
 class ServiceErrorsMixin:
@@ -178,6 +207,8 @@ class ScopedSnippetViewSet(SnippetViewSet):
         for attr in VIEW_CLASS_ATTRS:
             base = getattr(type(self), attr, None) or getattr(SnippetViewSet, attr)
             mixins = self.extra_view_mixins.get(attr, ())
+            if attr == "edit_view_class":
+                mixins = (ChangeGuardMixin, *mixins)
             setattr(self, attr, _scoped(base, self.model, *mixins))
         self.chooser_viewset_class = scoped_chooser_viewset(self.model)
         super().__init__(*args, **kwargs)
@@ -354,6 +385,24 @@ class EvidenceViewSet(ScopedSnippetViewSet):
     list_display = ["original_name", "client", "type_label", "uploaded_at"]
     inspect_view_enabled = True
     add_view_enabled = False  # uploads go through the dossier's upload view
+    # Never the file field itself: evidence has no URL outside the download view.
+    inspect_view_fields = [
+        "original_name",
+        "client",
+        "audit",
+        "decision",
+        "type_label",
+        "content_type",
+        "size",
+        "sha256",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+        "extraction_error",
+        "deleted_at",
+        "deleted_by",
+        "deletion_reason",
+    ]
     panels = [FieldPanel("description")]
 
     def get_queryset(self, request):

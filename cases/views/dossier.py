@@ -4,6 +4,7 @@ one permission-checked download view."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,10 +14,15 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import log
 
-from portal.roles import QUALITY_OFFICER
+from portal.roles import CERTIFICATION_DECIDER, QUALITY_OFFICER, ROLES_BY_CODE
 
-from ..forms import EvidenceDeleteForm, EvidenceUploadForm, TimelineFilterForm
-from ..models import Client, EvidenceFile
+from ..forms import (
+    DecisionSupersedeForm,
+    EvidenceDeleteForm,
+    EvidenceUploadForm,
+    TimelineFilterForm,
+)
+from ..models import CertificationDecision, Client, EvidenceFile
 from ..models.evidence import evidence_storage
 from ..selectors import (
     audits_visible_to,
@@ -24,7 +30,12 @@ from ..selectors import (
     dossier_timeline,
     get_visible_or_404,
 )
-from ..services import evidence_delete, evidence_upload
+from ..services import (
+    decision_mark_emailed,
+    decision_supersede,
+    evidence_delete,
+    evidence_upload,
+)
 from ..services.evidence import can_upload_evidence
 
 # Inline PDFs get a sandboxing policy: no scripts, no forms, nothing loaded.
@@ -33,9 +44,15 @@ PDF_CSP = "default-src 'none'; object-src 'none'; sandbox; frame-ancestors 'self
 
 def _dossier_context(request, client):
     filters = TimelineFilterForm(request.GET or None)
+    timeline = dossier_timeline(request.user, client, kinds=filters.kinds())
     return {
         "client": client,
-        "timeline": dossier_timeline(request.user, client, kinds=filters.kinds()),
+        "timeline": timeline,
+        "superseded_ids": {
+            obj.supersedes_id
+            for _date, kind, obj in timeline
+            if kind == "decision" and obj.supersedes_id
+        },
         "filters": filters,
         "can_upload": can_upload_evidence(request.user, client),
         "can_delete_evidence": request.user.is_superuser
@@ -169,3 +186,66 @@ def evidence_download(request, uuid):
 
 def evidence_download_url(evidence) -> str:
     return reverse("cases:evidence_download", args=[evidence.uuid])
+
+
+@require_admin_access
+@require_http_methods(["POST"])
+def admin_decision_mark_emailed(request, pk):
+    decision = get_visible_or_404(request.user, CertificationDecision, pk=pk)
+    try:
+        decision_mark_emailed(decision=decision, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request,
+            _(
+                "Vastgelegd: de beslissing is verzonden. De beroepstermijn loopt "
+                "vanaf nu."
+            ),
+        )
+    return redirect("cases_admin:dossier", pk=decision.audit.client_id)
+
+
+@require_admin_access
+@require_http_methods(["GET", "POST"])
+def admin_decision_supersede(request, pk):
+    """A9: an e-mailed decision is replaced by a new one, never edited."""
+    decision = get_visible_or_404(request.user, CertificationDecision, pk=pk)
+    deciders = (
+        get_user_model()
+        .objects.filter(groups__name=ROLES_BY_CODE[CERTIFICATION_DECIDER].name)
+        .order_by("last_name", "first_name")
+    )
+    form = DecisionSupersedeForm(
+        request.POST or None,
+        deciders=deciders,
+        initial={"decider": request.user if request.user in deciders else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = decision_supersede(
+                decision=decision,
+                decider=form.cleaned_data["decider"],
+                outcome=form.cleaned_data["outcome"],
+                motivation=form.cleaned_data["motivation"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {None: exc}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("De nieuwe beslissing is vastgelegd; de oude blijft in het dossier."),
+            )
+            return redirect("cases_admin:dossier", pk=new.audit.client_id)
+    return render(
+        request,
+        "cases/admin/decision_supersede.html",
+        {"decision": decision, "form": form},
+        status=400 if form.errors else 200,
+    )

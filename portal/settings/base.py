@@ -143,7 +143,7 @@ EVIDENCE_ROOT = Path(env("PORTAL_EVIDENCE_ROOT", default=str(DATA_DIR / "evidenc
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "cases.storage.EvidenceStorage",
         "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
     },
     "staticfiles": {

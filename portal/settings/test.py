@@ -26,7 +26,7 @@ ALLOWED_HOSTS = ["*"]
 STORAGES = {
     **STORAGES,
     "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "cases.storage.EvidenceStorage",
         "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
     },
     "staticfiles": {
