@@ -66,8 +66,15 @@ class TimelineFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, data=None, **kwargs):
+        # Unfiltered, every kind is shown: so every box starts ticked.
+        if not data:
+            data = None
+            kwargs.setdefault("initial", {"kind": [k for k, _l in TIMELINE_KINDS]})
+        super().__init__(data, **kwargs)
+
     def kinds(self) -> set[str]:
-        if self.is_valid() and self.cleaned_data["kind"]:
+        if self.is_bound and self.is_valid() and self.cleaned_data["kind"]:
             return set(self.cleaned_data["kind"])
         return {k for k, _label in TIMELINE_KINDS}
 

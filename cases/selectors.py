@@ -10,9 +10,9 @@ Who sees what:
   management): everything;
 - a dossier grant (`view_client` on a Client, per user or group, unexpired): that
   whole dossier (an appeal's decider, a mediation's notary, a complaint handler);
-- an audit's team leader and assessors, and audit grants: that audit, its
-  decisions and its evidence, and the client's basic record;
-- a certification decider: the decisions they took (and their audit and client);
+- an audit's team leader and assessors, audit grants, and the decider of a
+  decision on it: that audit, its decisions and its evidence, and the client's
+  basic record (a decider decides on the audit's report and evidence);
 - anybody else: nothing.
 """
 
@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import (
+    Appeal,
     Audit,
     AuditGroupObjectPermission,
     AuditUserObjectPermission,
@@ -80,8 +81,10 @@ def audits_visible_to(user) -> QuerySet[Audit]:
     if has_register_access(user):
         return Audit.objects.all()
     team = Audit.objects.filter(Q(team_leader=user) | Q(assessors=user)).values("pk")
+    decided = CertificationDecision.objects.filter(decider=user).values("audit_id")
     return Audit.objects.filter(
         Q(pk__in=team)
+        | Q(pk__in=decided)
         | _granted_ids(
             user, AuditUserObjectPermission, AuditGroupObjectPermission, "view_audit"
         )
@@ -95,7 +98,7 @@ def decisions_visible_to(user) -> QuerySet[CertificationDecision]:
     if has_register_access(user):
         return CertificationDecision.objects.all()
     return CertificationDecision.objects.filter(
-        Q(decider=user) | Q(audit__in=audits_visible_to(user).values("pk"))
+        audit__in=audits_visible_to(user).values("pk")
     )
 
 
@@ -143,7 +146,17 @@ def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
     )
 
 
+def appeals_visible_to(user) -> QuerySet[Appeal]:
+    """Register roles see every appeal; the assigned decider sees theirs (A7)."""
+    if _is_anonymous(user):
+        return Appeal.objects.none()
+    if has_register_access(user):
+        return Appeal.objects.all()
+    return Appeal.objects.filter(decider=user)
+
+
 SELECTORS = {
+    Appeal: appeals_visible_to,
     Client: clients_visible_to,
     Audit: audits_visible_to,
     CertificationDecision: decisions_visible_to,

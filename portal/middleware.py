@@ -20,9 +20,11 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(settings.PORTAL_ADMIN_PREFIX):
-            if request.path.startswith(
-                settings.PORTAL_REGISTER_ONLY_ADMIN_PATHS
-            ) and not _has_register_access(request.user):
+            if (
+                request.user.is_authenticated
+                and request.path.startswith(settings.PORTAL_REGISTER_ONLY_ADMIN_PATHS)
+                and not _has_register_access(request.user)
+            ):
                 # Wagtail's site history lists every log entry of a model to anyone
                 # with any permission on it, titles (client and file names)
                 # included; only those who see the whole register may read it.

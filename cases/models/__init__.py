@@ -6,11 +6,15 @@ from .grants import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
+from .register import Appeal, CaseEvent, CaseNumberCounter
 
 __all__ = [
+    "Appeal",
     "Audit",
     "AuditGroupObjectPermission",
     "AuditUserObjectPermission",
+    "CaseEvent",
+    "CaseNumberCounter",
     "Certificate",
     "CertificationDecision",
     "Client",

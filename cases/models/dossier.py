@@ -88,7 +88,10 @@ class Audit(index.Indexed, models.Model):
 
     search_fields = [
         index.SearchField("notes"),
-        index.RelatedFields("client", [index.SearchField("name")]),
+        index.AutocompleteField("notes"),
+        index.RelatedFields(
+            "client", [index.SearchField("name"), index.AutocompleteField("name")]
+        ),
         index.FilterField("client"),
         index.FilterField("kind"),
         index.FilterField("start_date"),
@@ -158,6 +161,7 @@ class CertificationDecision(index.Indexed, models.Model):
 
     search_fields = [
         index.SearchField("motivation"),
+        index.AutocompleteField("motivation"),
         index.RelatedFields(
             "audit", [index.RelatedFields("client", [index.SearchField("name")])]
         ),

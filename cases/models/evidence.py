@@ -84,10 +84,13 @@ class EvidenceFile(index.Indexed, models.Model):
         index.SearchField("original_name", boost=2),
         index.AutocompleteField("original_name"),
         index.SearchField("description"),
+        # The admin listing searches autocomplete fields only.
+        index.AutocompleteField("description"),
         index.SearchField("extracted_text"),
         index.RelatedFields("client", [index.SearchField("name")]),
         index.FilterField("client"),
         index.FilterField("audit"),
+        index.FilterField("decision"),
         index.FilterField("deleted_at"),
         index.FilterField("uploaded_at"),
     ]

@@ -2,6 +2,15 @@
 permission and the rule it implements, runs atomically and logs to Wagtail's audit
 log. Admin views, front-end views, commands and tests all call these."""
 
+from .appeals import (
+    appeal_acknowledge,
+    appeal_admissibility,
+    appeal_assign_decider,
+    appeal_decide,
+    appeal_lodge,
+    appeal_send_inadmissibility,
+    appeal_send_outcome,
+)
 from .dossier import (
     certificate_adjust,
     certificate_issue,
@@ -25,6 +34,13 @@ from .grants import (
 )
 
 __all__ = [
+    "appeal_acknowledge",
+    "appeal_admissibility",
+    "appeal_assign_decider",
+    "appeal_decide",
+    "appeal_lodge",
+    "appeal_send_inadmissibility",
+    "appeal_send_outcome",
     "audit_access_grant",
     "audit_access_revoke",
     "certificate_adjust",

@@ -25,6 +25,7 @@ from ..selectors import audits_visible_to, dossiers_visible_to
 
 logger = logging.getLogger(__name__)
 CHUNK = 256 * 1024
+MB = 1024 * 1024
 
 
 class _HashingFile(File):
@@ -118,7 +119,7 @@ def evidence_upload(
                 "'%(name)s' is %(size).1f MB; de grens is %(max)d MB. Verklein het "
                 "bestand of splits het op."
             )
-            % {"name": original, "size": size / 1e6, "max": _max_bytes() // 1_000_000}
+            % {"name": original, "size": size / MB, "max": _max_bytes() // MB}
         )
     kind = sniff(uploaded_file, original)
     if not kind.allowed:

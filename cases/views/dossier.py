@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import log
@@ -103,7 +104,11 @@ def admin_evidence_upload(request, pk):
     if stored:
         messages.success(
             request,
-            _("%(n)d bestand(en) toegevoegd: %(names)s")
+            ngettext(
+                "%(n)d bestand toegevoegd: %(names)s",
+                "%(n)d bestanden toegevoegd: %(names)s",
+                len(stored),
+            )
             % {"n": len(stored), "names": ", ".join(e.original_name for e in stored)},
         )
     for reason in refused:

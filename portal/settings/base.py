@@ -181,6 +181,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: it would send hashes of staff e-mail addresses
+# outside the organisation (privacy), and the intranet may not reach it anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Procedure attachments are Wagtail documents with room for their extracted text.
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.PortalDocument"
@@ -222,5 +225,7 @@ LOGGING = {
 }
 
 PORTAL_ORGANISATION_DEFAULT_NAME = "CIIO"
+# Target for deciding an appeal after receipt (the procedure sets none; A8).
+PORTAL_APPEAL_DECISION_DAYS = env.int("PORTAL_APPEAL_DECISION_DAYS", default=42)
 PORTAL_ADMIN_PREFIX = "/admin/"
 PORTAL_REGISTER_ONLY_ADMIN_PATHS = ("/admin/reports/site-history/",)

@@ -14,7 +14,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Tests override these per test (tests/conftest.py); this is the fallback so that
 # nothing a test writes lands in the developer's data folder.
-_TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))
+# One fixed fallback folder (not one per import); tests use their own tmp_path.
+_TMP = Path(tempfile.gettempdir()) / "portal-test-fallback"
 DATA_DIR = _TMP
 MEDIA_ROOT = _TMP / "media"
 EVIDENCE_ROOT = _TMP / "evidence"

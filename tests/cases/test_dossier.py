@@ -337,9 +337,9 @@ def test_executable_renamed_pdf_is_refused_and_nothing_is_stored(client_org, off
 def test_file_over_the_limit_is_refused_with_the_limit_in_the_message(
     client_org, office, settings
 ):
-    settings.PORTAL_EVIDENCE_MAX_BYTES = 1_000_000
+    settings.PORTAL_EVIDENCE_MAX_BYTES = 1024 * 1024
     with pytest.raises(ValidationError, match="de grens is 1 MB"):
-        _upload(client_org, office, data=b"a" * 1_000_001)
+        _upload(client_org, office, data=b"a" * (1024 * 1024 + 1))
     assert not EvidenceFile.objects.exists()
 
 

@@ -124,3 +124,13 @@ def test_logout_is_a_post_and_ends_the_session(client, demo):
     response = client.post("/uitloggen/")
     assert response.status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_not_found_page_is_dutch_and_in_the_portal_layout(client, demo):
+    client.force_login(UserFactory(roles=[ASSESSOR]))
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Niet gevonden" in body
+    assert "geen toegang" in body
+    assert 'lang="nl"' in body

@@ -193,6 +193,8 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _do_search(self):
         compiler = self.query_compiler
+        if self.stop is not None and self.stop <= self.start:
+            return []  # an empty slice: Whoosh refuses a limit below 1
         _index, searcher, query, allowed = self._context()
         if query is NOTHING or allowed == set():
             return []

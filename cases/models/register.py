@@ -1,0 +1,189 @@
+"""The case register (Casusregister): numbering, the logbook and appeals."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from .dossier import CertificationDecision, Client
+
+
+class CaseNumberCounter(models.Model):
+    """The last number handed out per case type and year; incremented inside the
+    transaction that registers the case, so numbers are gap-free (a rolled-back
+    registration gives its number back) and unique under concurrency."""
+
+    prefix = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year"], name="case_counter_prefix_year_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Appeal(index.Indexed, models.Model):
+    """A formal objection to a certification decision (A1–A12)."""
+
+    PREFIX = "B"
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("brief")
+        EMAIL = "email", _("e-mail")
+        WEB_FORM = "web_form", _("webformulier")
+        PHONE = "phone", _("telefoon")
+        IN_PERSON = "in_person", _("mondeling")
+
+    # A3: only letter and e-mail are named. The web form is treated as written: it
+    # is a typed, dated text the appellant sends themselves, like an e-mail.
+    WRITTEN_CHANNELS = frozenset({Channel.LETTER, Channel.EMAIL, Channel.WEB_FORM})
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("ontvangen")
+        INADMISSIBLE = "inadmissible", _("niet-ontvankelijk")
+        ACKNOWLEDGED = "acknowledged", _("ontvangst bevestigd")
+        ASSIGNED = "assigned", _("in behandeling")
+        DECIDED = "decided", _("besloten")
+        CLOSED = "closed", _("afgesloten")
+
+    class Inadmissible(models.TextChoices):
+        LATE = "late", _("te laat (A2)")
+        ORAL = "oral", _("niet schriftelijk (A3)")
+        NOT_HOLDER = "not_holder", _("niet de certificaathouder of aanvrager (A4)")
+        NO_MOTIVATION = "no_motivation", _("geen motivering (A5)")
+        NOT_SENT = "not_sent", _("beslissing nog niet per e-mail verzonden (A2)")
+        FINAL = "final", _("geen hoger beroep mogelijk (A12)")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("beslissing blijft in stand")
+        CHANGED = "changed", _("beslissing gewijzigd")
+
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    decision = models.ForeignKey(
+        CertificationDecision,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("bestreden beslissing"),
+    )
+    appellant = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("indiener"),
+    )
+    channel = models.CharField(
+        _("ontvangen via"), max_length=20, choices=Channel.choices
+    )
+    received_at = models.DateTimeField(_("ontvangen op"))
+    motivation = models.TextField(_("motivering van het beroep"), blank=True)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.RECEIVED
+    )
+    inadmissible_reason = models.CharField(
+        _("reden niet-ontvankelijk"),
+        max_length=20,
+        choices=Inadmissible.choices,
+        blank=True,
+    )
+    term_ends_at = models.DateTimeField(_("beroepstermijn tot"), null=True, blank=True)
+    decide_by = models.DateTimeField(_("streefdatum besluit"), null=True, blank=True)
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+        verbose_name=_("behandelend certificatiebeslisser"),
+    )
+    acknowledged_at = models.DateTimeField(
+        _("ontvangst bevestigd op"), null=True, blank=True
+    )
+    outcome = models.CharField(
+        _("uitkomst"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    outcome_motivation = models.TextField(_("motivering van de uitkomst"), blank=True)
+    new_decision = models.OneToOneField(
+        CertificationDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resulting_from_appeal",
+        verbose_name=_("nieuwe beslissing"),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    outcome_sent_at = models.DateTimeField(
+        _("uitkomst verzonden op"), null=True, blank=True
+    )
+    procedure_version = models.CharField(
+        _("geldende procedureversie"), max_length=40, blank=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    search_fields = [
+        index.SearchField("number", boost=3),
+        index.AutocompleteField("number"),
+        index.SearchField("motivation"),
+        index.SearchField("outcome_motivation"),
+        index.RelatedFields("appellant", [index.SearchField("name")]),
+        index.FilterField("state"),
+        index.FilterField("appellant"),
+        index.FilterField("decider"),
+        index.FilterField("received_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("beroep")
+        verbose_name_plural = _("beroepen")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.appellant}"
+
+
+class CaseEvent(models.Model):
+    """The logbook (E6, C4, A11): append-only, one row per step of a case."""
+
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    action = models.CharField(_("stap"), max_length=40)
+    from_state = models.CharField(_("van status"), max_length=20, blank=True)
+    to_state = models.CharField(_("naar status"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    note = models.TextField(_("toelichting"), blank=True)
+    claimant_informed_at = models.DateTimeField(
+        _("indiener geïnformeerd op"), null=True, blank=True
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("logboekregel")
+        verbose_name_plural = _("logboek")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%d-%m-%Y %H:%M} {self.action}"

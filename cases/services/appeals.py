@@ -1,0 +1,325 @@
+"""Appeals against certification decisions (A1–A12)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.roles import CERTIFICATION_DECIDER
+
+from ..deadlines import appeal_term_end
+from ..models import Appeal, CaseEvent, CertificationDecision
+from ..numbering import next_case_number
+from ..selectors import has_register_access
+from ..transitions import transition_apply
+from .dossier import decision_supersede
+from .grants import dossier_access_grant, dossier_access_revoke
+
+Reason = Appeal.Inadmissible
+
+
+def appeal_admissibility(
+    *,
+    decision: CertificationDecision,
+    appellant,
+    channel: str,
+    received_at: datetime.datetime,
+    motivation: str,
+) -> str:
+    """The reason an appeal is inadmissible, or "" when it is admissible.
+
+    Checked in this order: it must not contest an appeal's outcome (A12), the
+    decision must have been e-mailed and the appeal come after that e-mail (A2), be
+    written (A3; the web form counts as written), come from the decision's own
+    client (A4), arrive within the term (A2) and carry a motivation (A5)."""
+    if (
+        CertificationDecision.objects.filter(
+            pk=decision.pk, resulting_from_appeal__isnull=False
+        ).exists()
+        or Appeal.objects.filter(decision=decision).exclude(outcome="").exists()
+    ):
+        return Reason.FINAL
+    if decision.emailed_at is None or received_at < decision.emailed_at:
+        return Reason.NOT_SENT
+    if channel not in Appeal.WRITTEN_CHANNELS:
+        return Reason.ORAL
+    if appellant.pk != decision.audit.client_id:
+        return Reason.NOT_HOLDER
+    if received_at > appeal_term_end(decision.emailed_at):
+        return Reason.LATE
+    if not motivation.strip():
+        return Reason.NO_MOTIVATION
+    return ""
+
+
+def appeal_lodge(
+    *,
+    decision: CertificationDecision,
+    appellant,
+    channel: str,
+    received_at: datetime.datetime,
+    motivation: str,
+    by,
+    procedure_version: str = "",
+) -> Appeal:
+    """Register an appeal as received. Admissibility is computed and recorded, never
+    silently dropped (A3): an inadmissible appeal is registered with its reason.
+
+    Raises PermissionDenied unless ``by`` keeps the register; ValidationError for a
+    receipt time in the future."""
+    if not has_register_access(by):
+        raise PermissionDenied(
+            _("Alleen wie het casusregister bijhoudt, registreert een beroep.")
+        )
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError(
+            {
+                "received_at": _(
+                    "De ontvangstdatum ligt in de toekomst. Controleer de datum."
+                )
+            }
+        )
+    if channel not in Appeal.Channel.values:
+        raise ValidationError({"channel": _("Kies hoe het beroep binnenkwam.")})
+    # Judge against what is stored, not a possibly stale object of the caller.
+    decision = CertificationDecision.objects.select_related("audit").get(pk=decision.pk)
+    reason = appeal_admissibility(
+        decision=decision,
+        appellant=appellant,
+        channel=channel,
+        received_at=received_at,
+        motivation=motivation,
+    )
+    with transaction.atomic():
+        year = timezone.localtime(received_at).year
+        appeal = Appeal(
+            number=next_case_number(Appeal.PREFIX, year=year),
+            decision=decision,
+            appellant=appellant,
+            channel=channel,
+            received_at=received_at,
+            motivation=motivation,
+            state=Appeal.State.INADMISSIBLE if reason else Appeal.State.RECEIVED,
+            inadmissible_reason=reason,
+            term_ends_at=appeal_term_end(decision.emailed_at)
+            if decision.emailed_at
+            else None,
+            decide_by=received_at
+            + datetime.timedelta(days=settings.PORTAL_APPEAL_DECISION_DAYS),
+            procedure_version=procedure_version,
+            registered_by=by,
+        )
+        appeal.full_clean()
+        appeal.save()
+        CaseEvent.objects.create(
+            appeal=appeal,
+            action="lodge",
+            to_state=appeal.state,
+            actor=by,
+            note=(
+                _("Niet-ontvankelijk: %(reason)s")
+                % {"reason": appeal.get_inadmissible_reason_display()}
+                if reason
+                else _("Beroep ontvangen en ontvankelijk.")
+            ),
+            data={"inadmissible_reason": reason},
+        )
+    return appeal
+
+
+def _mail_appellant_on_commit(appeal: Appeal, template: str) -> None:
+    """Queue the e-mail to the appellant for when the step is committed; refuse the
+    step at once (nothing changes) when there is no address to send it to."""
+    to = appeal.appellant.contact_email
+    if not to:
+        raise ValidationError(
+            _(
+                "Van %(client)s is geen e-mailadres bekend. Vul het in bij de "
+                "klantgegevens en probeer opnieuw."
+            )
+            % {"client": appeal.appellant}
+        )
+    ctx = {"appeal": appeal}
+    subject = render_to_string(f"cases/email/{template}_subject.txt", ctx).strip()
+    body = render_to_string(f"cases/email/{template}.txt", ctx)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    )
+
+
+def appeal_acknowledge(*, appeal: Appeal, by) -> Appeal:
+    """A6: confirm receipt to the appellant by e-mail."""
+
+    def effect(locked):
+        locked.acknowledged_at = timezone.now()
+        _mail_appellant_on_commit(locked, "appeal_acknowledgement")
+
+    return transition_apply(
+        case=appeal, action="acknowledge", by=by, effect=effect, claimant_informed=True
+    )
+
+
+def appeal_decider_refusal(appeal: Appeal, decider) -> str:
+    """A7: why ``decider`` may not handle this appeal, or ""."""
+    if not decider.has_role(CERTIFICATION_DECIDER):
+        return _("%(name)s is geen certificatiebeslisser.") % {"name": decider}
+    decision = appeal.decision
+    if decider.pk == decision.decider_id:
+        return _(
+            "%(name)s nam de bestreden beslissing zelf en mag het beroep niet "
+            "behandelen (A7). Kies een andere certificatiebeslisser."
+        ) % {"name": decider}
+    audit = decision.audit
+    if decider.pk == audit.team_leader_id:
+        return _(
+            "%(name)s was teamleider bij het onderzoek en mag het beroep niet "
+            "behandelen (A7). Kies een andere certificatiebeslisser."
+        ) % {"name": decider}
+    if audit.assessors.filter(pk=decider.pk).exists():
+        return _(
+            "%(name)s was beoordelaar bij het onderzoek en mag het beroep niet "
+            "behandelen (A7). Kies een andere certificatiebeslisser."
+        ) % {"name": decider}
+    return ""
+
+
+def appeal_assign_decider(*, appeal: Appeal, decider, by) -> Appeal:
+    """A7: one certification decider handles the appeal: not the original decider,
+    not the audit's team leader or an assessor of it. The decider gets access to
+    the dossier of the contested decision; a replaced decider loses it."""
+
+    def effect(locked):
+        refusal = appeal_decider_refusal(locked, decider)
+        if refusal:
+            raise ValidationError({"decider": refusal})
+        client = locked.decision.audit.client
+        previous = locked.decider
+        if previous is not None and previous.pk != decider.pk:
+            dossier_access_revoke(
+                client=client,
+                user=previous,
+                by=None,
+                reason=f"{locked.number}: vervangen",
+            )
+        locked.decider = decider
+        dossier_access_grant(
+            client=client,
+            user=decider,
+            by=None,
+            reason=f"{locked.number}: behandelaar beroep (A7)",
+        )
+
+    return transition_apply(
+        case=appeal,
+        action="assign_decider",
+        by=by,
+        effect=effect,
+        data={"decider": decider.pk},
+        note=str(decider),
+    )
+
+
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    outcome: str,
+    motivation: str,
+    by,
+    non_discrimination_confirmed: bool,
+    new_outcome: str = "",
+    new_motivation: str = "",
+) -> Appeal:
+    """A8/A9/A10: the assigned decider records the outcome. "changed" creates the
+    superseding decision (both stay in the dossier); "upheld" changes nothing.
+    The decider confirms the appellant was not disadvantaged (A10)."""
+
+    def effect(locked):
+        if outcome not in Appeal.Outcome.values:
+            raise ValidationError(
+                {"outcome": _("Kies of de beslissing blijft of wijzigt.")}
+            )
+        if not motivation.strip():
+            raise ValidationError(
+                {
+                    "outcome_motivation": _(
+                        "Motiveer de uitkomst; de indiener krijgt deze motivering (A8)."
+                    )
+                }
+            )
+        if not non_discrimination_confirmed:
+            raise ValidationError(
+                _("Bevestig dat de indiener op geen enkele manier is benadeeld (A10).")
+            )
+        if outcome == Appeal.Outcome.CHANGED:
+            if not new_outcome:
+                raise ValidationError({"new_outcome": _("Kies de nieuwe beslissing.")})
+            locked.new_decision = decision_supersede(
+                decision=locked.decision,
+                decider=by,
+                outcome=new_outcome,
+                motivation=new_motivation or motivation,
+                reason=_("Beroep %(n)s gegrond") % {"n": locked.number},
+                by=by,
+            )
+        locked.outcome = outcome
+        locked.outcome_motivation = motivation
+        locked.decided_at = timezone.now()
+
+    return transition_apply(
+        case=appeal, action="decide", by=by, effect=effect, data={"outcome": outcome}
+    )
+
+
+def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
+    """A8: the conclusion with its motivation goes to the appellant (and the people
+    involved internally). There is no further appeal (A12): the letter says so."""
+
+    def effect(locked):
+        locked.outcome_sent_at = timezone.now()
+        _mail_appellant_on_commit(locked, "appeal_outcome")
+        if locked.new_decision is not None and not locked.new_decision.is_emailed:
+            # The outcome e-mail carries the new decision: from now on it is final
+            # and immutable like any e-mailed decision (A9, A12).
+            CertificationDecision.objects.filter(pk=locked.new_decision_id).update(
+                emailed_at=locked.outcome_sent_at
+            )
+        internal = {
+            u.email
+            for u in (locked.decision.decider, locked.decision.audit.team_leader)
+            if u.email
+        }
+        if internal:
+            send_mail(
+                _("Uitkomst beroep %(n)s") % {"n": locked.number},
+                render_to_string(
+                    "cases/email/appeal_outcome_internal.txt", {"appeal": locked}
+                ),
+                settings.DEFAULT_FROM_EMAIL,
+                sorted(internal),
+            )
+
+    return transition_apply(
+        case=appeal, action="send_outcome", by=by, effect=effect, claimant_informed=True
+    )
+
+
+def appeal_send_inadmissibility(*, appeal: Appeal, by) -> Appeal:
+    """A3/A4: tell the appellant why the appeal is not taken into consideration."""
+
+    def effect(locked):
+        _mail_appellant_on_commit(locked, "appeal_inadmissible")
+
+    return transition_apply(
+        case=appeal,
+        action="send_inadmissibility",
+        by=by,
+        effect=effect,
+        claimant_informed=True,
+    )
