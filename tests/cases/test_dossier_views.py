@@ -103,8 +103,8 @@ def test_dossier_page_shows_both_decisions_after_supersession_A9(client, office)
     body = client.get(
         reverse("cases_admin:dossier", args=[dossier.pk])
     ).content.decode()
-    assert "certificaat gecontinueerd" in body
-    assert "certificaat geschorst" in body
+    assert "Certificaat gecontinueerd" in body
+    assert "Certificaat geschorst" in body
     assert "vervangt beslissing van" in body
 
 
