@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier
+from .views import appeals, dossier
 
 app_name = "cases"
 
@@ -18,6 +18,8 @@ admin_urlpatterns = (
             dossier.admin_evidence_upload,
             name="evidence_upload",
         ),
+        path("beroepen/registreren/", appeals.appeal_lodge_view, name="appeal_lodge"),
+        path("beroepen/<int:pk>/", appeals.appeal_detail, name="appeal"),
         path(
             "beslissing/<int:pk>/verzonden/",
             dossier.admin_decision_mark_emailed,

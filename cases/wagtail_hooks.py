@@ -8,10 +8,28 @@ from wagtail.snippets.models import register_snippet
 
 from portal.dashboard import DashboardPanel
 
-from .models import Audit, Certificate, CertificationDecision, Client, EvidenceFile
-from .views.admin import DossierPermissionPolicy, DossierViewSetGroup
+from .models import (
+    Appeal,
+    Audit,
+    Certificate,
+    CertificationDecision,
+    Client,
+    EvidenceFile,
+)
+from .views.admin import (
+    DossierPermissionPolicy,
+    DossierViewSetGroup,
+    RegisterViewSetGroup,
+)
 
-DOSSIER_MODELS = (Client, Audit, CertificationDecision, Certificate, EvidenceFile)
+DOSSIER_MODELS = (
+    Client,
+    Audit,
+    CertificationDecision,
+    Certificate,
+    EvidenceFile,
+    Appeal,
+)
 
 # Before anything reads them (DESIGN.md pitfalls): per-instance answers from the
 # scoping selectors.
@@ -19,6 +37,7 @@ for _model in DOSSIER_MODELS:
     register_permission_policy(_model, DossierPermissionPolicy(_model))
 
 register_snippet(DossierViewSetGroup)
+register_snippet(RegisterViewSetGroup)
 
 
 @hooks.register("register_admin_urls")
@@ -37,6 +56,31 @@ def dossier_listing_button(snippet, user, next_url=None):
             icon_name="folder-open-inverse",
             priority=5,
         )
+    if isinstance(snippet, Appeal):
+        yield ListingButton(
+            _("Zaakpagina"),
+            reverse("cases_admin:appeal", args=[snippet.pk]),
+            icon_name="warning",
+            priority=5,
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def appeal_lodge_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    from .selectors import has_register_access
+
+    class RegisterOnlyMenuItem(MenuItem):
+        def is_shown(self, request):
+            return has_register_access(request.user)
+
+    return RegisterOnlyMenuItem(
+        _("Beroep registreren"),
+        reverse("cases_admin:appeal_lodge"),
+        icon_name="plus",
+        order=160,
+    )
 
 
 @hooks.register("register_log_actions")

@@ -185,5 +185,30 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("logboek")
         ordering = ["at", "pk"]
 
+    ACTION_LABELS = {
+        "lodge": _("Beroep geregistreerd"),
+        "acknowledge": _("Ontvangst bevestigd"),
+        "assign_decider": _("Behandelaar aangewezen"),
+        "decide": _("Uitkomst vastgelegd"),
+        "send_outcome": _("Uitkomst verzonden"),
+        "send_inadmissibility": _("Niet-ontvankelijkheid meegedeeld"),
+    }
+
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @staticmethod
+    def _state_label(state: str) -> str:
+        return str(Appeal.State(state).label) if state in Appeal.State.values else state
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)

@@ -19,7 +19,14 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from ..models import Audit, Certificate, CertificationDecision, Client, EvidenceFile
+from ..models import (
+    Appeal,
+    Audit,
+    Certificate,
+    CertificationDecision,
+    Client,
+    EvidenceFile,
+)
 from ..selectors import visible_to
 
 # -- permission policy -------------------------------------------------------
@@ -104,6 +111,8 @@ def change_refusal(obj) -> str:
         )
     if isinstance(obj, Certificate) and not obj.is_current:
         return _("Dit is een oude versie van het certificaat; wijzig de nieuwste.")
+    if isinstance(obj, Appeal):
+        return _("Een beroep verandert alleen via de stappen op de zaakpagina.")
     if isinstance(obj, EvidenceFile):
         return _(
             "Een bewijsstuk wordt niet gewijzigd. Voeg zo nodig een nieuwe versie toe."
@@ -421,3 +430,26 @@ class DossierViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Klantdossiers")
     menu_name = "klantdossiers"
     menu_order = 200
+
+
+class AppealViewSet(ScopedSnippetViewSet):
+    model = Appeal
+    icon = "warning"
+    menu_label = _("Beroepen")
+    url_prefix = "register/beroepen"
+    list_display = ["number", "appellant", "state", "received_at", "decider"]
+    list_filter = ["state", "channel"]
+    inspect_view_enabled = True
+    add_view_enabled = False  # registered through cases_admin:appeal_lodge
+    panels = [FieldPanel("motivation")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("appellant", "decider")
+
+
+class RegisterViewSetGroup(SnippetViewSetGroup):
+    items = (AppealViewSet,)
+    menu_icon = "list-ul"
+    menu_label = _("Casusregister")
+    menu_name = "casusregister"
+    menu_order = 150

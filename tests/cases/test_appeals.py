@@ -1,6 +1,5 @@
 import datetime
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -8,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from cases.deadlines import appeal_term_end
-from cases.models import Appeal, Audit, CaseEvent, CertificationDecision
+from cases.models import Appeal, CaseEvent, CertificationDecision
 from cases.numbering import next_case_number
 from cases.selectors import appeals_visible_to, dossiers_visible_to
 from cases.services import (
@@ -18,59 +17,11 @@ from cases.services import (
     appeal_lodge,
     appeal_send_inadmissibility,
     appeal_send_outcome,
-    decision_mark_emailed,
-    decision_record,
 )
 from cases.transitions import APPEAL_ACTIONS, APPEAL_TRANSITIONS, find, transition_apply
 from portal.roles import ASSESSOR, CERTIFICATION_DECIDER, OFFICE_MANAGER
+from tests.cases.conftest import local
 from tests.factories import ClientFactory, UserFactory
-
-AMS = ZoneInfo("Europe/Amsterdam")
-
-
-def local(*args):
-    return datetime.datetime(*args, tzinfo=AMS)
-
-
-@pytest.fixture
-def office(db):
-    return UserFactory(roles=[OFFICE_MANAGER], email="office@example.invalid")
-
-
-@pytest.fixture
-def setup(db, office):
-    client = ClientFactory(
-        name="Zorggroep Beroep", contact_email="klant@example.invalid"
-    )
-    leader = UserFactory(roles=[ASSESSOR, CERTIFICATION_DECIDER], email="tl@x.invalid")
-    assessor = UserFactory(roles=[ASSESSOR, CERTIFICATION_DECIDER])
-    audit = Audit.objects.create(
-        client=client,
-        kind=Audit.Kind.FOLLOW_UP,
-        start_date=datetime.date(2026, 1, 5),
-        team_leader=leader,
-    )
-    audit.assessors.add(assessor)
-    original = UserFactory(roles=[CERTIFICATION_DECIDER], email="orig@x.invalid")
-    decision = decision_record(
-        audit=audit,
-        decider=original,
-        outcome="continued",
-        motivation="Voldoet.",
-        decided_at=local(2026, 1, 30, 9, 0),
-        by=original,
-    )
-    decision = decision_mark_emailed(
-        decision=decision, at=local(2026, 1, 31, 10, 0), by=original
-    )
-    return {
-        "client": client,
-        "decision": decision,
-        "original": original,
-        "leader": leader,
-        "assessor": assessor,
-        "other": UserFactory(roles=[CERTIFICATION_DECIDER]),
-    }
 
 
 def lodge(setup, office, **kw):
