@@ -155,6 +155,19 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     return Appeal.objects.filter(decider=user)
 
 
+def deciders() -> QuerySet:
+    """Everyone with the certification decider role (candidates for A7)."""
+    from django.contrib.auth import get_user_model
+
+    from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=ROLES_BY_CODE[CERTIFICATION_DECIDER].name)
+        .order_by("last_name", "first_name")
+    )
+
+
 SELECTORS = {
     Appeal: appeals_visible_to,
     Client: clients_visible_to,

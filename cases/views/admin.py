@@ -28,6 +28,7 @@ from ..models import (
     EvidenceFile,
 )
 from ..selectors import visible_to
+from .errors import add_service_errors
 
 # -- permission policy -------------------------------------------------------
 
@@ -127,15 +128,8 @@ class ServiceErrorsMixin:
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("Dit mag u niet."))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
             return self.form_invalid(form)
 
 

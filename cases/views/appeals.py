@@ -4,19 +4,17 @@ valid now for this user, and the logbook."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
-from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
-
 from ..forms import AppealAssignForm, AppealDecideForm, AppealLodgeForm
 from ..models import Appeal
 from ..selectors import (
     clients_visible_to,
+    deciders,
     decisions_visible_to,
     get_visible_or_404,
     has_register_access,
@@ -30,22 +28,7 @@ from ..services import (
     appeal_send_outcome,
 )
 from ..transitions import APPEAL_TRANSITIONS, allowed_actions
-
-
-def _deciders():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=ROLES_BY_CODE[CERTIFICATION_DECIDER].name)
-        .order_by("last_name", "first_name")
-    )
-
-
-def _form_errors(form, exc):
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc))
-        return
-    for field, errors in getattr(exc, "error_dict", {None: exc}).items():
-        form.add_error(field if field in form.fields else None, errors)
+from .errors import add_service_errors
 
 
 @require_admin_access
@@ -70,7 +53,7 @@ def appeal_lodge_view(request):
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if appeal.inadmissible_reason:
                 messages.warning(
@@ -106,7 +89,7 @@ def appeal_detail(request, pk):
     for step in steps:
         data = request.POST if request.POST.get("action") == step.action else None
         if step.action == "assign_decider":
-            forms_by_action[step.action] = AppealAssignForm(data, deciders=_deciders())
+            forms_by_action[step.action] = AppealAssignForm(data, deciders=deciders())
         elif step.action == "decide":
             forms_by_action[step.action] = AppealDecideForm(data)
     if request.method == "POST":
@@ -144,7 +127,7 @@ def appeal_detail(request, pk):
                 raise ValidationError(_("Controleer de ingevulde gegevens."))
         except (ValidationError, PermissionDenied) as exc:
             if form is not None:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
                 return redirect("cases_admin:appeal", pk=appeal.pk)

@@ -4,7 +4,6 @@ one permission-checked download view."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import log
 
-from portal.roles import CERTIFICATION_DECIDER, QUALITY_OFFICER, ROLES_BY_CODE
+from portal.roles import QUALITY_OFFICER
 
 from ..forms import (
     DecisionSupersedeForm,
@@ -28,6 +27,7 @@ from ..models.evidence import evidence_storage
 from ..selectors import (
     audits_visible_to,
     clients_visible_to,
+    deciders,
     dossier_timeline,
     get_visible_or_404,
 )
@@ -38,6 +38,7 @@ from ..services import (
     evidence_upload,
 )
 from ..services.evidence import can_upload_evidence
+from .errors import add_service_errors
 
 # Inline PDFs get a sandboxing policy: no scripts, no forms, nothing loaded.
 PDF_CSP = "default-src 'none'; object-src 'none'; sandbox; frame-ancestors 'self'"
@@ -126,10 +127,8 @@ def admin_evidence_delete(request, pk):
             evidence_delete(
                 evidence=evidence, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -217,15 +216,11 @@ def admin_decision_mark_emailed(request, pk):
 def admin_decision_supersede(request, pk):
     """A9: an e-mailed decision is replaced by a new one, never edited."""
     decision = get_visible_or_404(request.user, CertificationDecision, pk=pk)
-    deciders = (
-        get_user_model()
-        .objects.filter(groups__name=ROLES_BY_CODE[CERTIFICATION_DECIDER].name)
-        .order_by("last_name", "first_name")
-    )
+    candidates = deciders()
     form = DecisionSupersedeForm(
         request.POST or None,
-        deciders=deciders,
-        initial={"decider": request.user if request.user in deciders else None},
+        deciders=candidates,
+        initial={"decider": request.user if request.user in candidates else None},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,11 +232,8 @@ def admin_decision_supersede(request, pk):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc}).items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
