@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .filetypes import ALLOWED_DESCRIPTION
 
+DATETIME_INVALID = _("Vul datum en tijd in, bijvoorbeeld 03-02-2026 14:30.")
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -113,9 +115,7 @@ class AppealLodgeForm(forms.Form):
         label=_("Ontvangen op"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"],
-        error_messages={
-            "invalid": _("Vul datum en tijd in, bijvoorbeeld 03-02-2026 14:30.")
-        },
+        error_messages={"invalid": DATETIME_INVALID},
     )
     motivation = forms.CharField(
         label=_("Motivering van het beroep"),
@@ -164,3 +164,56 @@ class AppealDecideForm(forms.Form):
             ("", "—"),
             *CertificationDecision.Outcome.choices,
         ]
+
+
+class SignalForm(forms.Form):
+    client = forms.ModelChoiceField(
+        label=_("Klant"),
+        queryset=None,
+        required=False,
+        empty_label=_("(onbekend of nieuwe klant)"),
+    )
+    channel = forms.ChoiceField(label=_("Hoe kwam het binnen?"), choices=())
+    received_at = forms.DateTimeField(
+        label=_("Wanneer?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"],
+        error_messages={"invalid": DATETIME_INVALID},
+    )
+    description = forms.CharField(
+        label=_("Wat zei of schreef de klant?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Beschrijf wat de klant zei of schreef.")},
+    )
+    about_certificate_holder = forms.BooleanField(
+        label=_("Het gaat over een certificaathouder (signaal van derden)"),
+        required=False,
+    )
+
+    def __init__(self, *args, clients, **kwargs):
+        from .models import Signal
+
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["channel"].choices = Signal.Channel.choices
+
+
+class SignalQualifyForm(forms.Form):
+    is_complaint = forms.TypedChoiceField(
+        label=_("Beslissing"),
+        choices=[("1", _("Behandelen als klacht")), ("0", _("Geen klacht"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(label=_("Grond (S2)"), choices=(), required=False)
+    reason = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Signal
+
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [("", "—"), *Signal.Ground.choices]

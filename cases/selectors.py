@@ -32,6 +32,7 @@ from .models import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
     EvidenceFile,
+    Signal,
 )
 
 REGISTER_PERMISSION = "cases.view_register"
@@ -155,6 +156,15 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     return Appeal.objects.filter(decider=user)
 
 
+def signals_visible_to(user) -> QuerySet[Signal]:
+    """Register roles see every signal; whoever reported one sees their own."""
+    if _is_anonymous(user):
+        return Signal.objects.none()
+    if has_register_access(user):
+        return Signal.objects.all()
+    return Signal.objects.filter(reported_by=user)
+
+
 def deciders() -> QuerySet:
     """Everyone with the certification decider role (candidates for A7)."""
     from django.contrib.auth import get_user_model
@@ -170,6 +180,7 @@ def deciders() -> QuerySet:
 
 SELECTORS = {
     Appeal: appeals_visible_to,
+    Signal: signals_visible_to,
     Client: clients_visible_to,
     Audit: audits_visible_to,
     CertificationDecision: decisions_visible_to,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Appeal, CaseEvent
+from .models import Appeal, CaseEvent, Signal
 from .selectors import has_register_access
 
 
@@ -95,6 +95,36 @@ APPEAL_TRANSITIONS: tuple[Transition, ...] = (
 APPEAL_ACTIONS = sorted({t.action for t in APPEAL_TRANSITIONS})
 
 
+def _quality_officer(user, case) -> bool:
+    from portal.roles import QUALITY_OFFICER
+
+    return user.is_superuser or user.has_role(QUALITY_OFFICER)
+
+
+G = Signal.State
+SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        G.RECEIVED,
+        "qualify_complaint",
+        G.COMPLAINT,
+        _("Kwalificeren als klacht"),
+        _quality_officer,
+        "S3",
+    ),
+    Transition(
+        G.RECEIVED,
+        "qualify_not_complaint",
+        G.NOT_COMPLAINT,
+        _("Kwalificeren als geen klacht"),
+        _quality_officer,
+        "S3",
+    ),
+)
+SIGNAL_ACTIONS = sorted({t.action for t in SIGNAL_TRANSITIONS})
+
+TABLES = {Appeal: APPEAL_TRANSITIONS, Signal: SIGNAL_TRANSITIONS}
+
+
 def find(table, state: str, action: str) -> Transition | None:
     for row in table:
         if row.source == state and row.action == action:
@@ -117,7 +147,7 @@ def transition_apply(
     data: dict | None = None,
     claimant_informed: bool = False,
 ):
-    """Apply ``action`` to ``case`` (an Appeal for now): the one way a case changes
+    """Apply ``action`` to ``case`` (an Appeal or a Signal): the one way a case changes
     state. ``effect(locked_case)`` does the step's own work inside the same
     transaction (it may raise ValidationError to refuse). Raises ValidationError
     for a step not valid in the current state, PermissionDenied when ``by`` may
@@ -125,7 +155,7 @@ def transition_apply(
     model = type(case)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=case.pk)
-        row = find(APPEAL_TRANSITIONS, locked.state, action)
+        row = find(TABLES[model], locked.state, action)
         if row is None:
             raise ValidationError(
                 _("'%(action)s' kan niet bij een zaak met status '%(state)s'.")
@@ -141,7 +171,7 @@ def transition_apply(
         locked.state = row.target
         locked.save()
         CaseEvent.objects.create(
-            appeal=locked,
+            **{model._meta.model_name: locked},
             action=action,
             from_state=source,
             to_state=row.target,
@@ -157,6 +187,9 @@ def transition_apply(
 __all__ = [
     "APPEAL_ACTIONS",
     "APPEAL_TRANSITIONS",
+    "SIGNAL_ACTIONS",
+    "SIGNAL_TRANSITIONS",
+    "TABLES",
     "Transition",
     "allowed_actions",
     "find",

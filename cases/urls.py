@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appeals, dossier
+from .views import appeals, dossier, signals
 
 app_name = "cases"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("dossiers/", dossier.frontend_dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", dossier.frontend_dossier, name="dossier"),
     path("bewijs/<uuid:uuid>/", dossier.evidence_download, name="evidence_download"),
+    path("signalen/nieuw/", signals.signal_new, name="signal_new"),
+    path("signalen/<int:pk>/", signals.signal_detail, name="signal"),
 ]
 
 admin_urlpatterns = (

@@ -123,13 +123,28 @@ def register_dossier_log_actions(actions):
 
 @hooks.register("portal_dashboard_panels")
 def my_cases_panel(request):
-    # Filled by the case register (signals, complaints, appeals assigned to the user);
-    # until it exists there is honestly nothing to act on.
+    """Signals to qualify (quality officer, S3) and the user's own reported signals;
+    complaints and appeals join here as the register grows."""
+    from portal.roles import QUALITY_OFFICER
+
+    from .models import Signal
+    from .selectors import signals_visible_to
+
+    user = request.user
+    if user.is_superuser or user.has_role(QUALITY_OFFICER):
+        items = signals_visible_to(user).filter(state=Signal.State.RECEIVED)
+        title = _("Te kwalificeren signalen")
+        empty = _("Er wachten geen signalen op kwalificatie.")
+    else:
+        items = signals_visible_to(user).filter(reported_by=user)
+        title = _("Mijn gemelde signalen")
+        empty = _("U hebt nog geen signalen gemeld.")
+    items = list(items.select_related("client").order_by("decide_by")[:8])
     return DashboardPanel(
         key="zaken",
-        title=_("Mijn zaken"),
+        title=title,
         template_name="cases/panels/my_cases.html",
         order=10,
-        context={"items": []},
-        empty_text=_("Er staan geen zaken voor u open."),
+        context={"items": items},
+        empty_text=empty,
     )

@@ -6,7 +6,7 @@ from .grants import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
-from .register import Appeal, CaseEvent, CaseNumberCounter
+from .register import Appeal, CaseEvent, CaseNumberCounter, Signal
 
 __all__ = [
     "Appeal",
@@ -22,4 +22,5 @@ __all__ = [
     "ClientUserObjectPermission",
     "EvidenceFile",
     "Province",
+    "Signal",
 ]

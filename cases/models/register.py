@@ -152,11 +152,120 @@ class Appeal(index.Indexed, models.Model):
         return f"{self.number} {self.appellant}"
 
 
+class Signal(index.Indexed, models.Model):
+    """A client signal (klantsignaal, S1–S5): anything a client said that might be a
+    complaint. The quality officer qualifies it within 48 hours (S3)."""
+
+    PREFIX = "S"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        LETTER = "letter", _("brief")
+        PHONE = "phone", _("telefoon")
+        IN_PERSON = "in_person", _("persoonlijk (bijv. evaluatie na een onderzoeksdag)")
+        EVALUATION_FORM = "evaluation_form", _("opdracht-evaluatieformulier")
+        WEB_FORM = "web_form", _("webformulier")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("te kwalificeren")
+        COMPLAINT = "complaint", _("klacht")
+        NOT_COMPLAINT = "not_complaint", _("geen klacht")
+
+    class Ground(models.TextChoices):
+        # S2 (a), (b), (c)
+        LABELLED = "a", _("(a) brief of e-mail duidelijk als klacht gelabeld")
+        ORAL = "b", _("(b) mondeling of telefonisch ongenoegen geuit")
+        EVALUATION = (
+            "c",
+            _("(c) evaluatieformulier met opmerkingen die op ongenoegen wijzen"),
+        )
+
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("klant"),
+    )
+    about_certificate_holder = models.BooleanField(
+        _("gaat over een certificaathouder"),
+        default=False,
+        help_text=_("Een signaal van derden over een gecertificeerde klant (S4, C9)."),
+    )
+    channel = models.CharField(
+        _("ontvangen via"), max_length=20, choices=Channel.choices
+    )
+    received_at = models.DateTimeField(_("ontvangen op"))
+    description = models.TextField(_("wat zei de klant"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_signals",
+        verbose_name=_("gemeld door"),
+    )
+    reported_at = models.DateTimeField(_("gemeld op"), auto_now_add=True)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.RECEIVED
+    )
+    decide_by = models.DateTimeField(_("kwalificeren uiterlijk"))
+    ground = models.CharField(
+        _("grond (S2)"), max_length=1, choices=Ground.choices, blank=True
+    )
+    qualification_reason = models.TextField(_("toelichting kwalificatie"), blank=True)
+    qualified_at = models.DateTimeField(_("gekwalificeerd op"), null=True, blank=True)
+    qualified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gekwalificeerd door"),
+    )
+
+    search_fields = [
+        index.SearchField("number", boost=3),
+        index.AutocompleteField("number"),
+        index.SearchField("description"),
+        index.AutocompleteField("description"),
+        index.SearchField("qualification_reason"),
+        index.FilterField("state"),
+        index.FilterField("client"),
+        index.FilterField("reported_by"),
+        index.FilterField("received_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("klantsignaal")
+        verbose_name_plural = _("klantsignalen")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.client or ''}".strip()
+
+    def is_overdue(self, now=None) -> bool:
+        """S3: undecided 48 hours after receipt."""
+        from django.utils import timezone
+
+        return (
+            self.state == self.State.RECEIVED
+            and (now or timezone.now()) > self.decide_by
+        )
+
+
 class CaseEvent(models.Model):
     """The logbook (E6, C4, A11): append-only, one row per step of a case."""
 
     appeal = models.ForeignKey(
         Appeal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    signal = models.ForeignKey(
+        Signal,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -192,6 +301,9 @@ class CaseEvent(models.Model):
         "decide": _("Uitkomst vastgelegd"),
         "send_outcome": _("Uitkomst verzonden"),
         "send_inadmissibility": _("Niet-ontvankelijkheid meegedeeld"),
+        "record": _("Signaal gemeld"),
+        "qualify_complaint": _("Gekwalificeerd als klacht"),
+        "qualify_not_complaint": _("Gekwalificeerd als geen klacht"),
     }
 
     def __str__(self):
@@ -201,9 +313,9 @@ class CaseEvent(models.Model):
     def action_label(self) -> str:
         return str(self.ACTION_LABELS.get(self.action, self.action))
 
-    @staticmethod
-    def _state_label(state: str) -> str:
-        return str(Appeal.State(state).label) if state in Appeal.State.values else state
+    def _state_label(self, state: str) -> str:
+        states = Signal.State if self.signal_id else Appeal.State
+        return str(states(state).label) if state in states.values else state
 
     @property
     def from_state_label(self) -> str:

@@ -32,6 +32,7 @@ from .grants import (
     dossier_access_revoke,
     grants_expire,
 )
+from .signals import signal_qualify, signal_record
 
 __all__ = [
     "appeal_acknowledge",
@@ -56,4 +57,6 @@ __all__ = [
     "evidence_upload",
     "evidence_verify",
     "grants_expire",
+    "signal_qualify",
+    "signal_record",
 ]

@@ -1,0 +1,94 @@
+"""Client signals (S1–S5): recorded by anyone, qualified by the quality officer."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import CaseEvent, Signal
+from ..numbering import next_case_number
+from ..transitions import transition_apply
+
+QUALIFY_WITHIN = datetime.timedelta(hours=48)  # S3
+
+
+def signal_record(
+    *,
+    by,
+    channel: str,
+    received_at: datetime.datetime,
+    description: str,
+    client=None,
+    about_certificate_holder: bool = False,
+) -> Signal:
+    """S1/S5: anyone working for the organisation passes a client signal on; the
+    48-hour qualification deadline (S3) starts at receipt.
+
+    Raises PermissionDenied for a user without a role; ValidationError for an empty
+    description or a receipt time in the future."""
+    if not by.is_superuser and not by.role_codes:
+        raise PermissionDenied(
+            _("Alleen medewerkers met een rol kunnen signalen melden.")
+        )
+    if not description.strip():
+        raise ValidationError(
+            {"description": _("Beschrijf wat de klant zei of schreef.")}
+        )
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError(
+            {"received_at": _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
+        )
+    with transaction.atomic():
+        year = timezone.localtime(received_at).year
+        signal = Signal(
+            number=next_case_number(Signal.PREFIX, year=year),
+            client=client,
+            about_certificate_holder=about_certificate_holder,
+            channel=channel,
+            received_at=received_at,
+            description=description,
+            reported_by=by,
+            decide_by=received_at + QUALIFY_WITHIN,
+        )
+        signal.full_clean()
+        signal.save()
+        CaseEvent.objects.create(
+            signal=signal, action="record", to_state=signal.state, actor=by
+        )
+    return signal
+
+
+def signal_qualify(
+    *, signal: Signal, by, is_complaint: bool, reason: str, ground: str = ""
+) -> Signal:
+    """S2/S3: the quality officer decides whether the signal is handled as a
+    complaint, on which ground of S2 (a, b or c), and why. The decision and its time
+    are recorded. Raises PermissionDenied for anyone else, ValidationError without a
+    reason, or a complaint without a ground."""
+
+    def effect(locked):
+        if not reason.strip():
+            raise ValidationError(
+                {"qualification_reason": _("Licht de beslissing kort toe.")}
+            )
+        if is_complaint and ground not in Signal.Ground.values:
+            raise ValidationError(
+                {
+                    "ground": _(
+                        "Kies de grond (a, b of c) waarop het een klacht is (S2)."
+                    )
+                }
+            )
+        locked.ground = ground if is_complaint else ""
+        locked.qualification_reason = reason
+        locked.qualified_at = timezone.now()
+        locked.qualified_by = by
+
+    action = "qualify_complaint" if is_complaint else "qualify_not_complaint"
+    return transition_apply(
+        case=signal, action=action, by=by, effect=effect, note=reason
+    )

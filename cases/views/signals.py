@@ -1,0 +1,95 @@
+"""Client signals on the front-end: quick to file on a phone after an audit day
+(S1, S5); qualified by the quality officer from the dashboard (S3)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..forms import SignalForm, SignalQualifyForm
+from ..models import Client, Signal
+from ..selectors import get_visible_or_404
+from ..services import signal_qualify, signal_record
+from ..transitions import SIGNAL_TRANSITIONS, allowed_actions
+from .errors import add_service_errors
+
+
+@require_http_methods(["GET", "POST"])
+def signal_new(request):
+    # Anyone may name the client a remark came from: the list holds names only.
+    form = SignalForm(
+        request.POST or None,
+        clients=Client.objects.order_by("name"),
+        initial={"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            signal = signal_record(
+                by=request.user,
+                client=data["client"],
+                channel=data["channel"],
+                received_at=data["received_at"],
+                description=data["description"],
+                about_certificate_holder=data["about_certificate_holder"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Dank u. Signaal %(n)s is doorgegeven aan de portefeuillehouder Q, "
+                    "die binnen 48 uur beslist of het een klacht is."
+                )
+                % {"n": signal.number},
+            )
+            return redirect("/")
+    return render(
+        request,
+        "cases/signal_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signal_detail(request, pk):
+    signal = get_visible_or_404(request.user, Signal, pk=pk)
+    may_qualify = bool(allowed_actions(SIGNAL_TRANSITIONS, signal, request.user))
+    form = SignalQualifyForm(request.POST or None) if may_qualify else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                signal_qualify(
+                    signal=signal,
+                    by=request.user,
+                    is_complaint=form.cleaned_data["is_complaint"],
+                    ground=form.cleaned_data["ground"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Signaal %(n)s is gekwalificeerd.") % {"n": signal.number},
+                )
+                return redirect("/")
+    return render(
+        request,
+        "cases/signal_detail.html",
+        {
+            "signal": signal,
+            "form": form,
+            "events": signal.events.select_related("actor").order_by("at", "pk"),
+            "overdue": signal.is_overdue(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
