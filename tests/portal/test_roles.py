@@ -108,3 +108,16 @@ def test_roles_sync_restores_a_removed_permission_and_removes_an_extra_one():
     assert "access_admin" in decider_perms
     assert "add_certificationdecision" in decider_perms
     assert GroupPagePermission.objects.filter(group__name="Directie").count() == 2
+
+
+@pytest.mark.django_db
+def test_no_page_waits_for_an_approver_group_that_does_not_exist():
+    from wagtail.models import GroupApprovalTask, WorkflowPage
+
+    for assignment in WorkflowPage.objects.select_related("workflow"):
+        if not assignment.workflow.active:
+            continue
+        for task in assignment.workflow.tasks.all():
+            specific = task.specific
+            if isinstance(specific, GroupApprovalTask):
+                assert specific.groups.exists(), assignment.workflow.name
