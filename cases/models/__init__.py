@@ -6,7 +6,7 @@ from .grants import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
-from .register import Appeal, CaseEvent, CaseNumberCounter, Signal
+from .register import Appeal, CaseEvent, CaseNumberCounter, ReminderSent, Signal
 
 __all__ = [
     "Appeal",
@@ -22,5 +22,6 @@ __all__ = [
     "ClientUserObjectPermission",
     "EvidenceFile",
     "Province",
+    "ReminderSent",
     "Signal",
 ]

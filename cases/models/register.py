@@ -324,3 +324,24 @@ class CaseEvent(models.Model):
     @property
     def to_state_label(self) -> str:
         return self._state_label(self.to_state)
+
+
+class ReminderSent(models.Model):
+    """One reminder per case, recipient and day: makes `send_reminders` idempotent
+    per day when cron runs it more than once."""
+
+    case_number = models.CharField(max_length=20)
+    recipient = models.EmailField()
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_number", "recipient", "day"],
+                name="reminder_once_per_case_recipient_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} → {self.recipient} ({self.day})"
