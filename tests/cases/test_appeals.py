@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from cases.deadlines import appeal_term_end
-from cases.models import Appeal, CaseEvent, CertificationDecision
+from cases.models import Appeal, CertificationDecision
 from cases.numbering import next_case_number
 from cases.selectors import appeals_visible_to, dossiers_visible_to
 from cases.services import (
@@ -18,8 +18,7 @@ from cases.services import (
     appeal_send_inadmissibility,
     appeal_send_outcome,
 )
-from cases.transitions import APPEAL_ACTIONS, APPEAL_TRANSITIONS, find, transition_apply
-from portal.roles import ASSESSOR, CERTIFICATION_DECIDER, OFFICE_MANAGER
+from portal.roles import ASSESSOR, CERTIFICATION_DECIDER
 from tests.cases.conftest import local
 from tests.factories import ClientFactory, UserFactory
 
@@ -341,29 +340,3 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers():
     with ThreadPoolExecutor(max_workers=20) as pool:
         numbers = list(pool.map(register, range(20)))
     assert sorted(numbers) == [f"K-2026-{n:04d}" for n in range(1, 21)]
-
-
-# -- the transition table ---------------------------------------------------------
-
-
-@pytest.mark.parametrize("state", Appeal.State.values)
-@pytest.mark.parametrize("action", APPEAL_ACTIONS)
-def test_every_state_action_pair_is_applied_or_refused_without_change(
-    setup, office, state, action
-):
-    keeper = UserFactory(roles=[OFFICE_MANAGER, CERTIFICATION_DECIDER])
-    appeal = lodge(setup, office)
-    Appeal.objects.filter(pk=appeal.pk).update(state=state, decider=keeper)
-    appeal.refresh_from_db()
-    events_before = CaseEvent.objects.count()
-    row = find(APPEAL_TRANSITIONS, state, action)
-    if row is None:
-        with pytest.raises(ValidationError):
-            transition_apply(case=appeal, action=action, by=keeper)
-        appeal.refresh_from_db()
-        assert appeal.state == state
-        assert CaseEvent.objects.count() == events_before
-    else:
-        transition_apply(case=appeal, action=action, by=keeper)
-        assert appeal.state == row.target
-        assert CaseEvent.objects.count() == events_before + 1

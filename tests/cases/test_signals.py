@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseEvent, Signal
+from cases.models import Signal
 from cases.services import signal_qualify, signal_record
-from cases.transitions import SIGNAL_ACTIONS, SIGNAL_TRANSITIONS, find, transition_apply
 from portal.roles import ASSESSOR, CORE_GROUP, QUALITY_OFFICER
 from tests.cases.conftest import local
 from tests.factories import ClientFactory, UserFactory
@@ -109,28 +108,6 @@ def test_future_receipt_and_empty_description_are_refused(assessor):
     with pytest.raises(ValidationError, match="Beschrijf"):
         record(assessor, description="  ")
     assert not Signal.objects.exists()
-
-
-@pytest.mark.parametrize("state", Signal.State.values)
-@pytest.mark.parametrize("action", SIGNAL_ACTIONS)
-def test_every_signal_state_action_pair_is_applied_or_refused(
-    assessor, quality_officer, state, action
-):
-    signal = record(assessor)
-    Signal.objects.filter(pk=signal.pk).update(state=state)
-    signal.refresh_from_db()
-    before = CaseEvent.objects.count()
-    row = find(SIGNAL_TRANSITIONS, state, action)
-    if row is None:
-        with pytest.raises(ValidationError):
-            transition_apply(case=signal, action=action, by=quality_officer)
-        signal.refresh_from_db()
-        assert signal.state == state
-        assert CaseEvent.objects.count() == before
-    else:
-        transition_apply(case=signal, action=action, by=quality_officer)
-        assert signal.state == row.target
-        assert CaseEvent.objects.count() == before + 1
 
 
 # -- front-end ---------------------------------------------------------------------
