@@ -31,7 +31,9 @@ from .models import (
     Client,
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
+    Complaint,
     EvidenceFile,
+    Mediation,
     Signal,
 )
 
@@ -144,6 +146,10 @@ def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
         Q(client__in=_dossier_client_ids(user))
         | Q(audit__in=audits_visible_to(user).values("pk"))
         | Q(decision__in=decisions_visible_to(user).values("pk"))
+        | Q(signal__in=signals_visible_to(user).values("pk"))
+        | Q(complaint__in=complaints_visible_to(user).values("pk"))
+        | Q(appeal__in=appeals_visible_to(user).values("pk"))
+        | Q(mediation__in=mediations_visible_to(user).values("pk"))
     )
 
 
@@ -165,6 +171,57 @@ def signals_visible_to(user) -> QuerySet[Signal]:
     return Signal.objects.filter(reported_by=user)
 
 
+def _mediations_open_to_notary(user) -> QuerySet[Mediation]:
+    # E4: from double consent until closing (and never past access_until).
+    return Mediation.objects.filter(
+        notary__user=user,
+        state__in=[
+            Mediation.State.CONSENTED,
+            Mediation.State.SESSION_HELD,
+            Mediation.State.EVALUATED,
+        ],
+        access_until__gt=timezone.now(),
+    )
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Register roles see every complaint; the handler sees theirs (C2, C4); the
+    notary of a mediation about it sees it while their access lasts (E4). Staff
+    involved in the situation see nothing of it. Assessors read only the
+    anonymised summaries (`complaint_lessons`)."""
+    if _is_anonymous(user):
+        return Complaint.objects.none()
+    if has_register_access(user):
+        return Complaint.objects.all()
+    return Complaint.objects.filter(
+        Q(handler=user)
+        | Q(pk__in=_mediations_open_to_notary(user).values("complaint_id"))
+    )
+
+
+def mediations_visible_to(user) -> QuerySet[Mediation]:
+    """Register roles see every mediation; the chosen notary sees theirs from
+    double consent until closing (E4)."""
+    if _is_anonymous(user):
+        return Mediation.objects.none()
+    if has_register_access(user):
+        return Mediation.objects.all()
+    return _mediations_open_to_notary(user)
+
+
+def complaint_lessons(user):
+    """C5: what every assessor may read of complaints the quality officer decided to
+    discuss anonymised: the summary and the month, nothing else."""
+    if _is_anonymous(user) or (not user.role_codes and not user.is_superuser):
+        return Complaint.objects.none().values("pk")
+    return (
+        Complaint.objects.filter(discuss_anonymised=True)
+        .exclude(anonymised_summary="")
+        .order_by("-received_at")
+        .values("pk", "anonymised_summary", "received_at")
+    )
+
+
 def deciders() -> QuerySet:
     """Everyone with the certification decider role (candidates for A7)."""
     from django.contrib.auth import get_user_model
@@ -180,6 +237,8 @@ def deciders() -> QuerySet:
 
 SELECTORS = {
     Appeal: appeals_visible_to,
+    Complaint: complaints_visible_to,
+    Mediation: mediations_visible_to,
     Signal: signals_visible_to,
     Client: clients_visible_to,
     Audit: audits_visible_to,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Appeal, CaseEvent, Signal
+from .models import Appeal, CaseEvent, Complaint, Mediation, Signal
 from .selectors import has_register_access
 
 
@@ -27,6 +27,11 @@ class Transition:
     label: str
     may: Callable  # (user, case) -> bool: who may take this step
     rule: str
+    # (case) -> "" when the step is possible now, else why not (naming the rule).
+    when: Callable | None = None
+
+    def refusal(self, case) -> str:
+        return self.when(case) if self.when is not None else ""
 
 
 def _register_keeper(user, case) -> bool:
@@ -122,7 +127,270 @@ SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
 )
 SIGNAL_ACTIONS = sorted({t.action for t in SIGNAL_TRANSITIONS})
 
-TABLES = {Appeal: APPEAL_TRANSITIONS, Signal: SIGNAL_TRANSITIONS}
+
+def _has_role(user, *codes) -> bool:
+    return bool(user.is_superuser or any(user.has_role(c) for c in codes))
+
+
+def _register_clerk(user, case) -> bool:
+    # C1: the quality officer or the office manager registers and keeps the data.
+    from portal.roles import OFFICE_MANAGER, QUALITY_OFFICER
+
+    return _has_role(user, QUALITY_OFFICER, OFFICE_MANAGER)
+
+
+def _handler_or_clerk(user, case) -> bool:
+    return (case.handler_id is not None and case.handler_id == user.pk) or (
+        _register_clerk(user, case)
+    )
+
+
+def _handler_or_quality_officer(user, case) -> bool:
+    return (case.handler_id is not None and case.handler_id == user.pk) or (
+        _quality_officer(user, case)
+    )
+
+
+def _management(user, case) -> bool:
+    from portal.roles import MANAGEMENT
+
+    return _has_role(user, MANAGEMENT)
+
+
+def _formal_written(case) -> str:
+    if not case.formal_written:
+        return _(
+            "Alleen een formeel schriftelijk ingediende klacht krijgt een brief "
+            "(C3, C7)."
+        )
+    return ""
+
+
+def _not_yet_acknowledged(case) -> str:
+    if case.acknowledged_at is not None:
+        return _("De ontvangst is al bevestigd (C3).")
+    return _formal_written(case)
+
+
+def _about_holder(case) -> str:
+    if not case.about_certificate_holder:
+        return _("Dit geldt alleen voor een klacht over een certificaathouder (C9).")
+    return ""
+
+
+def _follow_up_open(case) -> str:
+    if case.follow_up:
+        return _("Over het vervolg is al besloten (C9).")
+    return _about_holder(case)
+
+
+K = Complaint.State
+_OPEN = (K.REGISTERED, K.IN_PROGRESS)
+COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
+    *(
+        Transition(
+            state,
+            "acknowledge",
+            state,
+            _("Ontvangstbevestiging sturen"),
+            _register_clerk,
+            "C3",
+            _not_yet_acknowledged,
+        )
+        for state in _OPEN
+    ),
+    Transition(
+        K.REGISTERED,
+        "assign_handler",
+        K.IN_PROGRESS,
+        _("Behandelaar aanwijzen"),
+        _register_clerk,
+        "C2",
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "assign_handler",
+        K.IN_PROGRESS,
+        _("Andere behandelaar aanwijzen"),
+        _register_clerk,
+        "C2",
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "update_handling",
+        K.IN_PROGRESS,
+        _("Behandelgegevens bijwerken"),
+        _handler_or_clerk,
+        "C4",
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "record_satisfaction",
+        K.IN_PROGRESS,
+        _("Tevredenheid klant vastleggen"),
+        _handler_or_clerk,
+        "C8",
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "send_outcome_letter",
+        K.IN_PROGRESS,
+        _("Uitkomst aan de klant meedelen"),
+        _handler_or_clerk,
+        "C7",
+        _formal_written,
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "close",
+        K.CLOSED,
+        _("Klacht afsluiten"),
+        _handler_or_quality_officer,
+        "C8",
+    ),
+    Transition(
+        K.IN_PROGRESS,
+        "escalate",
+        K.ESCALATED,
+        _("Voorleggen aan mediation"),
+        _register_clerk,
+        "E1",
+    ),
+    Transition(
+        K.ESCALATED,
+        "close",
+        K.CLOSED,
+        _("Klacht afsluiten na mediation"),
+        _quality_officer,
+        "E5",
+    ),
+    *(
+        Transition(
+            state,
+            "decide_anonymised",
+            state,
+            _("Besluiten over geanonimiseerd bespreken"),
+            _quality_officer,
+            "C5",
+        )
+        for state in (K.IN_PROGRESS, K.ESCALATED, K.CLOSED)
+    ),
+    *(
+        Transition(
+            state,
+            "inform_parties",
+            state,
+            _("Informeren certificaathouder en teamleider vastleggen"),
+            _management,
+            "C9",
+            _about_holder,
+        )
+        for state in _OPEN
+    ),
+    *(
+        Transition(
+            state,
+            "decide_follow_up",
+            state,
+            _("Besluiten: Speciaal Onderzoek of volgend regulier onderzoek"),
+            _management,
+            "C9",
+            _follow_up_open,
+        )
+        for state in _OPEN
+    ),
+)
+COMPLAINT_ACTIONS = sorted({t.action for t in COMPLAINT_TRANSITIONS})
+
+M = Mediation.State
+MEDIATION_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        M.ESCALATED,
+        "propose",
+        M.PROPOSED,
+        _("Drie notarissen voorstellen"),
+        _register_clerk,
+        "E2",
+    ),
+    Transition(
+        M.PROPOSED,
+        "propose",
+        M.PROPOSED,
+        _("Nieuw voorstel van drie notarissen"),
+        _register_clerk,
+        "E2",
+    ),
+    Transition(
+        M.PROPOSED,
+        "choose",
+        M.CHOSEN,
+        _("Keuze van de eiser vastleggen"),
+        _register_clerk,
+        "E2",
+    ),
+    Transition(
+        M.CHOSEN,
+        "consent",
+        M.CONSENTED,
+        _("Toestemming van beide partijen vastleggen"),
+        _register_clerk,
+        "E4",
+    ),
+    Transition(
+        M.CONSENTED,
+        "record_session",
+        M.SESSION_HELD,
+        _("Mediationsessie vastleggen"),
+        _register_clerk,
+        "E5",
+    ),
+    Transition(
+        M.SESSION_HELD,
+        "evaluate",
+        M.EVALUATED,
+        _("Uitkomst, evaluatie en acties vastleggen"),
+        _register_clerk,
+        "E5",
+    ),
+    Transition(
+        M.EVALUATED,
+        "close",
+        M.CLOSED,
+        _("Mediation afsluiten"),
+        _register_clerk,
+        "E6",
+    ),
+    *(
+        Transition(
+            state,
+            "withdraw",
+            M.CLOSED,
+            _("Mediation beëindigen (ingetrokken)"),
+            _register_clerk,
+            "E1",
+        )
+        for state in (M.ESCALATED, M.PROPOSED, M.CHOSEN, M.CONSENTED, M.SESSION_HELD)
+    ),
+    *(
+        Transition(
+            state,
+            "inform_claimant",
+            state,
+            _("Vastleggen dat de eiser is geïnformeerd"),
+            _register_clerk,
+            "E6",
+        )
+        for state in M.values
+    ),
+)
+MEDIATION_ACTIONS = sorted({t.action for t in MEDIATION_TRANSITIONS})
+
+TABLES = {
+    Appeal: APPEAL_TRANSITIONS,
+    Signal: SIGNAL_TRANSITIONS,
+    Complaint: COMPLAINT_TRANSITIONS,
+    Mediation: MEDIATION_TRANSITIONS,
+}
 
 
 def find(table, state: str, action: str) -> Transition | None:
@@ -134,7 +402,11 @@ def find(table, state: str, action: str) -> Transition | None:
 
 def allowed_actions(table, case, user) -> list[Transition]:
     """The steps this user may take on this case now (for the case page)."""
-    return [t for t in table if t.source == case.state and t.may(user, case)]
+    return [
+        t
+        for t in table
+        if t.source == case.state and t.may(user, case) and not t.refusal(case)
+    ]
 
 
 def transition_apply(
@@ -147,9 +419,10 @@ def transition_apply(
     data: dict | None = None,
     claimant_informed: bool = False,
 ):
-    """Apply ``action`` to ``case`` (an Appeal or a Signal): the one way a case changes
-    state. ``effect(locked_case)`` does the step's own work inside the same
-    transaction (it may raise ValidationError to refuse). Raises ValidationError
+    """Apply ``action`` to ``case`` (an Appeal, Signal, Complaint or Mediation):
+    the one way a case changes state. ``effect(locked_case)`` does the step's own
+    work inside the same transaction (it may raise ValidationError to refuse; a
+    dict it returns is added to the event's data). Raises ValidationError
     for a step not valid in the current state, PermissionDenied when ``by`` may
     not take it; in both cases nothing changes."""
     model = type(case)
@@ -165,8 +438,10 @@ def transition_apply(
             raise PermissionDenied(
                 _("U mag deze stap (%(label)s) niet zetten.") % {"label": row.label}
             )
-        if effect is not None:
-            effect(locked)
+        refusal = row.refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        extra = effect(locked) if effect is not None else None
         source = locked.state
         locked.state = row.target
         locked.save()
@@ -177,7 +452,7 @@ def transition_apply(
             to_state=row.target,
             actor=by,
             note=note,
-            data=data or {},
+            data={**(data or {}), **(extra or {})},
             claimant_informed_at=timezone.now() if claimant_informed else None,
         )
     case.refresh_from_db()
@@ -187,6 +462,10 @@ def transition_apply(
 __all__ = [
     "APPEAL_ACTIONS",
     "APPEAL_TRANSITIONS",
+    "COMPLAINT_ACTIONS",
+    "COMPLAINT_TRANSITIONS",
+    "MEDIATION_ACTIONS",
+    "MEDIATION_TRANSITIONS",
     "SIGNAL_ACTIONS",
     "SIGNAL_TRANSITIONS",
     "TABLES",

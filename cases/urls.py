@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appeals, dossier, signals
+from .views import appeals, complaints, dossier, register, signals
 
 app_name = "cases"
 
@@ -20,8 +20,38 @@ admin_urlpatterns = (
             dossier.admin_evidence_upload,
             name="evidence_upload",
         ),
+        path("register/", register.register_list, name="register"),
+        path(
+            "register/<str:kind>/<int:pk>/logboek.csv",
+            register.logbook_export,
+            name="logbook_export",
+        ),
         path("beroepen/registreren/", appeals.appeal_lodge_view, name="appeal_lodge"),
         path("beroepen/<int:pk>/", appeals.appeal_detail, name="appeal"),
+        path(
+            "signalen/<int:signal_pk>/klacht-registreren/",
+            complaints.complaint_register_view,
+            name="complaint_register",
+        ),
+        path("klachten/<int:pk>/", complaints.complaint_detail, name="complaint"),
+        path(
+            "mediations/registreren/",
+            complaints.mediation_open_view,
+            name="mediation_open",
+        ),
+        path("mediations/<int:pk>/", complaints.mediation_detail, name="mediation"),
+        path(
+            "klachten/<int:pk>/bestanden/",
+            complaints.case_upload,
+            {"kind": "klacht"},
+            name="complaint_upload",
+        ),
+        path(
+            "mediations/<int:pk>/bestanden/",
+            complaints.case_upload,
+            {"kind": "mediation"},
+            name="mediation_upload",
+        ),
         path(
             "beslissing/<int:pk>/verzonden/",
             dossier.admin_decision_mark_emailed,

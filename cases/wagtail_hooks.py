@@ -21,6 +21,7 @@ from .views.admin import (
     DossierViewSetGroup,
     RegisterViewSetGroup,
 )
+from .views.letters import LetterTemplateViewSet
 
 DOSSIER_MODELS = (
     Client,
@@ -37,6 +38,7 @@ for _model in DOSSIER_MODELS:
     register_permission_policy(_model, DossierPermissionPolicy(_model))
 
 register_snippet(DossierViewSetGroup)
+RegisterViewSetGroup.items = (*RegisterViewSetGroup.items, LetterTemplateViewSet)
 register_snippet(RegisterViewSetGroup)
 
 
@@ -80,6 +82,24 @@ def appeal_lodge_menu_item():
         reverse("cases_admin:appeal_lodge"),
         icon_name="plus",
         order=160,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_list_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    from .selectors import has_register_access
+
+    class RegisterOnlyMenuItem(MenuItem):
+        def is_shown(self, request):
+            return has_register_access(request.user)
+
+    return RegisterOnlyMenuItem(
+        _("Registeroverzicht"),
+        reverse("cases_admin:register"),
+        icon_name="table",
+        order=155,
     )
 
 
@@ -148,3 +168,10 @@ def my_cases_panel(request):
         context={"items": items},
         empty_text=empty,
     )
+
+
+@hooks.register("portal_dashboard_panels")
+def register_work_panel(request):
+    from .panels import register_panel
+
+    return register_panel(request)

@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.roles import QUALITY_OFFICER, ROLES
+from portal.roles import EXTERNAL_MEDIATOR, QUALITY_OFFICER, ROLES
 
 from .blocks import SectionBlock
 
@@ -64,7 +64,7 @@ class ProcedurePage(Page):
     owner_role = models.CharField(
         _("eigenaar (rol)"),
         max_length=40,
-        choices=[(r.code, r.name) for r in ROLES],
+        choices=[(r.code, r.name) for r in ROLES if r.code != EXTERNAL_MEDIATOR],
         default=QUALITY_OFFICER,
     )
     version_label = models.CharField(

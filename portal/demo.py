@@ -34,8 +34,10 @@ DEMO_USERS = (
     DemoUser("office", "Olga", "Jansen", roles.OFFICE_MANAGER),
     DemoUser("directie", "Dirk", "Bakker", roles.MANAGEMENT),
     DemoUser("kerngroep", "Kees", "Visser", roles.CORE_GROUP),
+    DemoUser("kerngroep2", "Fatima", "El Amrani", roles.CORE_GROUP),
     DemoUser("beoordelaar", "Bram", "Smit", roles.ASSESSOR),
     DemoUser("beslisser", "Els", "Mulder", roles.CERTIFICATION_DECIDER),
+    DemoUser("notaris", "Anna", "de Groot", roles.EXTERNAL_MEDIATOR),
     DemoUser("beheerder", "Ben", "Beheer", None, superuser=True),
 )
 
@@ -236,6 +238,7 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
             handbook.add_child(instance=page)
             page.save_revision().publish()
             handbook.refresh_from_db()
+    _load_demo_register()  # after the procedures: cases record P-07's version
     return result
 
 
@@ -314,3 +317,88 @@ def _load_demo_dossiers() -> None:
         notes="Eerste onderzoek (demo).",
     )
     initial.assessors.add(assessor)
+
+
+DEMO_NOTARIES = (
+    ("mr. A.M. (Anna) de Groot", "De Groot Notarissen", "GE", "Arnhem"),
+    ("mr. P. (Pieter) Hendriks", "Notariaat Veluwe", "GE", "Apeldoorn"),
+    ("mr. S. (Sanne) Willems", "Willems & Van Dijk", "GE", "Nijmegen"),
+    ("mr. R. (Rob) Jacobs", "Jacobs Notariaat", "GE", "Ede"),
+    ("mr. L. (Lotte) Kramer", "Kramer Notarissen", "UT", "Utrecht"),
+)
+
+
+def _load_demo_register() -> None:
+    """A notary register, a complaint in progress and a fresh signal to qualify:
+    enough to walk through the register (issue 4)."""
+    from django.utils import timezone
+
+    from cases.models import Client, Complaint, Notary
+    from cases.services import (
+        complaint_assign_handler,
+        complaint_register,
+        signal_qualify,
+        signal_record,
+    )
+
+    for name, firm, region, city in DEMO_NOTARIES:
+        Notary.objects.get_or_create(
+            name=name,
+            defaults={
+                "firm": firm,
+                "region": region,
+                "city": city,
+                "email": f"{firm.split()[0].lower()}@notaris.invalid",
+            },
+        )
+    anna = Notary.objects.get(name__startswith="mr. A.M. (Anna)")
+    if anna.user_id is None:
+        anna.user = get_user_model().objects.get(username="notaris")
+        anna.save(update_fields=["user"])
+    tied = Notary.objects.get(name__startswith="mr. R. (Rob)")
+    tied.tied_clients.add(Client.objects.get(name="Zorggroep De Linde"))
+    if not tied.ties_note:
+        tied.ties_note = "Was tot 2025 notaris van Zorggroep De Linde (demo)."
+        tied.save(update_fields=["ties_note"])
+    if Complaint.objects.exists():
+        return
+    User = get_user_model()
+    quality = User.objects.get(username="kwaliteit")
+    office = User.objects.get(username="office")
+    assessor = User.objects.get(username="beoordelaar")
+    core = User.objects.get(username="kerngroep")
+    anker = Client.objects.get(name="Stichting Kinderopvang Het Anker")
+    now = timezone.now()
+    signal = signal_record(
+        by=office,
+        client=anker,
+        channel="email",
+        received_at=now - datetime.timedelta(days=9),
+        description="E-mail met onderwerp 'Klacht': het rapport kwam drie weken na "
+        "de afgesproken datum en de bevindingen over locatie Zuid kloppen niet "
+        "(demo).",
+    )
+    signal_qualify(
+        signal=signal,
+        by=quality,
+        is_complaint=True,
+        ground="a",
+        reason="Schriftelijk en duidelijk als klacht gelabeld (demo).",
+    )
+    complaint = complaint_register(
+        signal=signal,
+        by=office,
+        description="Rapport te laat en bevindingen over locatie Zuid onjuist (demo).",
+        formal_written=True,
+        references="P-03 Uitvoering onderzoek; rapport 2026-031.",
+        involved_staff=[assessor],
+    )
+    complaint_assign_handler(complaint=complaint, handler=core, by=quality)
+    signal_record(
+        by=assessor,
+        client=Client.objects.get(name="Thuiszorg Brabantse Wal"),
+        channel="in_person",
+        received_at=now - datetime.timedelta(hours=20),
+        description="Bij de evaluatie na de onderzoeksdag zei de directeur dat de "
+        "planning te krap was en dat hij zich niet gehoord voelde (demo).",
+    )

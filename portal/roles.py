@@ -18,6 +18,7 @@ MANAGEMENT = "management"
 CORE_GROUP = "core_group"
 ASSESSOR = "assessor"
 CERTIFICATION_DECIDER = "certification_decider"
+EXTERNAL_MEDIATOR = "external_mediator"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -44,6 +45,10 @@ DOSSIER_EDIT = (
     "cases.add_certificate",
     "cases.change_certificate",
     "cases.add_evidencefile",
+    # E2: the notary register.
+    "cases.view_notary",
+    "cases.add_notary",
+    "cases.change_notary",
 )
 PAGE_EDIT = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
@@ -77,6 +82,9 @@ ROLES: tuple[Role, ...] = (
             *REGISTER,
             *DOSSIER_EDIT,
             "cases.delete_evidencefile",
+            # Words the letters to clients (C3, C7, A3/A4, A6, A8, E2, E6).
+            "cases.view_lettertemplate",
+            "cases.change_lettertemplate",
         ),
         page_permissions=PAGE_EDIT,
         collection_permissions=(
@@ -128,6 +136,14 @@ ROLES: tuple[Role, ...] = (
             "cases.add_certificationdecision",
             "cases.change_certificationdecision",
             "cases.add_evidencefile",
+        ),
+    ),
+    Role(
+        code=EXTERNAL_MEDIATOR,
+        name="Mediation-notaris (extern)",
+        summary=(
+            "Externe notaris bij een mediation: ziet na toestemming van beide "
+            "partijen alleen dat klantdossier, tot de mediation is afgesloten (E4)."
         ),
     ),
 )

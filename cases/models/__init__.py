@@ -1,3 +1,4 @@
+from .complaints import Complaint, Mediation, Notary
 from .dossier import Audit, Certificate, CertificationDecision, Client, Province
 from .evidence import EvidenceFile
 from .grants import (
@@ -6,6 +7,7 @@ from .grants import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
+from .letters import LetterTemplate
 from .register import Appeal, CaseEvent, CaseNumberCounter, ReminderSent, Signal
 
 __all__ = [
@@ -20,7 +22,11 @@ __all__ = [
     "Client",
     "ClientGroupObjectPermission",
     "ClientUserObjectPermission",
+    "Complaint",
     "EvidenceFile",
+    "LetterTemplate",
+    "Mediation",
+    "Notary",
     "Province",
     "ReminderSent",
     "Signal",

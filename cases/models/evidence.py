@@ -42,6 +42,39 @@ class EvidenceFile(index.Indexed, models.Model):
         related_name="evidence",
         verbose_name=_("certificatiebeslissing"),
     )
+    # A file kept with a case (C4, C8, A11) is also filed in the client's dossier.
+    signal = models.ForeignKey(
+        "cases.Signal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("klantsignaal"),
+    )
+    complaint = models.ForeignKey(
+        "cases.Complaint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("klacht"),
+    )
+    appeal = models.ForeignKey(
+        "cases.Appeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("beroep"),
+    )
+    mediation = models.ForeignKey(
+        "cases.Mediation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("mediation"),
+    )
     file = models.FileField(
         _("bestand"), storage=evidence_storage, max_length=300, blank=True
     )
@@ -91,6 +124,10 @@ class EvidenceFile(index.Indexed, models.Model):
         index.FilterField("client"),
         index.FilterField("audit"),
         index.FilterField("decision"),
+        index.FilterField("signal"),
+        index.FilterField("complaint"),
+        index.FilterField("appeal"),
+        index.FilterField("mediation"),
         index.FilterField("deleted_at"),
         index.FilterField("uploaded_at"),
     ]

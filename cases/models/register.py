@@ -271,6 +271,20 @@ class CaseEvent(models.Model):
         blank=True,
         related_name="events",
     )
+    complaint = models.ForeignKey(
+        "cases.Complaint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    mediation = models.ForeignKey(
+        "cases.Mediation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     action = models.CharField(_("stap"), max_length=40)
     from_state = models.CharField(_("van status"), max_length=20, blank=True)
     to_state = models.CharField(_("naar status"), max_length=20, blank=True)
@@ -304,6 +318,27 @@ class CaseEvent(models.Model):
         "record": _("Signaal gemeld"),
         "qualify_complaint": _("Gekwalificeerd als klacht"),
         "qualify_not_complaint": _("Gekwalificeerd als geen klacht"),
+        "register": _("Klacht geregistreerd"),
+        "open": _("Mediation geregistreerd"),
+        "assign_handler": _("Behandelaar aangewezen"),
+        "update_handling": _("Behandelgegevens bijgewerkt"),
+        "record_satisfaction": _("Tevredenheid klant vastgelegd"),
+        "send_outcome_letter": _("Uitkomst meegedeeld"),
+        "close": _("Afgesloten"),
+        "escalate": _("Voorgelegd aan mediation"),
+        "decide_anonymised": _("Besluit geanonimiseerd bespreken (C5)"),
+        "inform_parties": _("Certificaathouder en teamleider geïnformeerd (C9)"),
+        "decide_follow_up": _("Vervolg besloten (C9)"),
+        "propose": _("Drie notarissen voorgesteld"),
+        "choose": _("Keuze eiser vastgelegd"),
+        "consent": _("Toestemming beide partijen; inzage notaris"),
+        "record_session": _("Sessie vastgelegd"),
+        "evaluate": _("Uitkomst en evaluatie vastgelegd"),
+        "withdraw": _("Ingetrokken"),
+        "inform_claimant": _("Eiser geïnformeerd"),
+        "note": _("Notitie"),
+        "letter": _("Brief verzonden"),
+        "upload": _("Bestand toegevoegd"),
     }
 
     def __str__(self):
@@ -313,9 +348,29 @@ class CaseEvent(models.Model):
     def action_label(self) -> str:
         return str(self.ACTION_LABELS.get(self.action, self.action))
 
+    CASE_FIELDS = ("appeal", "signal", "complaint", "mediation")
+
+    @property
+    def case(self):
+        for name in self.CASE_FIELDS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
     def _state_label(self, state: str) -> str:
-        states = Signal.State if self.signal_id else Appeal.State
-        return str(states(state).label) if state in states.values else state
+        from .complaints import Complaint, Mediation
+
+        states = {
+            "appeal": Appeal.State,
+            "signal": Signal.State,
+            "complaint": Complaint.State,
+            "mediation": Mediation.State,
+        }
+        for name in self.CASE_FIELDS:
+            if getattr(self, f"{name}_id"):
+                choices = states[name]
+                return str(choices(state).label) if state in choices.values else state
+        return state
 
     @property
     def from_state_label(self) -> str:

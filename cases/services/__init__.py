@@ -11,6 +11,19 @@ from .appeals import (
     appeal_send_inadmissibility,
     appeal_send_outcome,
 )
+from .complaints import (
+    complaint_acknowledge,
+    complaint_assign_handler,
+    complaint_close,
+    complaint_decide_anonymised,
+    complaint_decide_follow_up,
+    complaint_escalate,
+    complaint_inform_parties,
+    complaint_record_satisfaction,
+    complaint_register,
+    complaint_send_outcome,
+    complaint_update_handling,
+)
 from .dossier import (
     certificate_adjust,
     certificate_issue,
@@ -32,6 +45,17 @@ from .grants import (
     dossier_access_revoke,
     grants_expire,
 )
+from .mediations import (
+    mediation_choose,
+    mediation_close,
+    mediation_consent,
+    mediation_evaluate,
+    mediation_inform_claimant,
+    mediation_open,
+    mediation_propose,
+    mediation_record_session,
+    mediation_withdraw,
+)
 from .signals import signal_qualify, signal_record
 
 __all__ = [
@@ -46,6 +70,17 @@ __all__ = [
     "audit_access_revoke",
     "certificate_adjust",
     "certificate_issue",
+    "complaint_acknowledge",
+    "complaint_assign_handler",
+    "complaint_close",
+    "complaint_decide_anonymised",
+    "complaint_decide_follow_up",
+    "complaint_escalate",
+    "complaint_inform_parties",
+    "complaint_record_satisfaction",
+    "complaint_register",
+    "complaint_send_outcome",
+    "complaint_update_handling",
     "decision_mark_emailed",
     "decision_record",
     "decision_supersede",
@@ -57,6 +92,15 @@ __all__ = [
     "evidence_upload",
     "evidence_verify",
     "grants_expire",
+    "mediation_choose",
+    "mediation_close",
+    "mediation_consent",
+    "mediation_evaluate",
+    "mediation_inform_claimant",
+    "mediation_open",
+    "mediation_propose",
+    "mediation_record_session",
+    "mediation_withdraw",
     "signal_qualify",
     "signal_record",
 ]

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from portal.roles import CERTIFICATION_DECIDER
 
 from ..deadlines import appeal_term_end
-from ..models import Appeal, CaseEvent, CertificationDecision
+from ..letters import letter_send
+from ..models import Appeal, CaseEvent, CertificationDecision, LetterTemplate
 from ..numbering import next_case_number
 from ..selectors import has_register_access
 from ..transitions import transition_apply
@@ -134,32 +135,24 @@ def appeal_lodge(
     return appeal
 
 
-def _mail_appellant_on_commit(appeal: Appeal, template: str) -> None:
-    """Queue the e-mail to the appellant for when the step is committed; refuse the
-    step at once (nothing changes) when there is no address to send it to."""
-    to = appeal.appellant.contact_email
-    if not to:
-        raise ValidationError(
-            _(
-                "Van %(client)s is geen e-mailadres bekend. Vul het in bij de "
-                "klantgegevens en probeer opnieuw."
-            )
-            % {"client": appeal.appellant}
-        )
-    ctx = {"appeal": appeal}
-    subject = render_to_string(f"cases/email/{template}_subject.txt", ctx).strip()
-    body = render_to_string(f"cases/email/{template}.txt", ctx)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+def _letter_to_appellant(appeal: Appeal, kind: str, by) -> dict:
+    """File the ``kind`` letter in the dossier and e-mail it to the appellant once
+    the step is committed (A6, A8, A3/A4); refuse the step at once (nothing
+    changes) when there is no address to send it to. Returns the logbook data."""
+    evidence = letter_send(
+        case=appeal, kind=kind, by=by, to=[appeal.appellant.contact_email]
     )
+    return {"letter": str(evidence.uuid), "letter_kind": kind}
 
 
 def appeal_acknowledge(*, appeal: Appeal, by) -> Appeal:
-    """A6: confirm receipt to the appellant by e-mail."""
+    """A6: confirm receipt to the appellant by e-mail: a letter, filed in the
+    dossier (A11) and logged with the step. Raises ValidationError when the
+    appellant has no e-mail address."""
 
     def effect(locked):
         locked.acknowledged_at = timezone.now()
-        _mail_appellant_on_commit(locked, "appeal_acknowledgement")
+        return _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_ACK, by)
 
     return transition_apply(
         case=appeal, action="acknowledge", by=by, effect=effect, claimant_informed=True
@@ -283,7 +276,7 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
 
     def effect(locked):
         locked.outcome_sent_at = timezone.now()
-        _mail_appellant_on_commit(locked, "appeal_outcome")
+        letter = _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_OUTCOME, by)
         if locked.new_decision is not None and not locked.new_decision.is_emailed:
             # The outcome e-mail carries the new decision: from now on it is final
             # and immutable like any e-mailed decision (A9, A12).
@@ -304,6 +297,7 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
                 settings.DEFAULT_FROM_EMAIL,
                 sorted(internal),
             )
+        return letter
 
     return transition_apply(
         case=appeal, action="send_outcome", by=by, effect=effect, claimant_informed=True
@@ -314,7 +308,7 @@ def appeal_send_inadmissibility(*, appeal: Appeal, by) -> Appeal:
     """A3/A4: tell the appellant why the appeal is not taken into consideration."""
 
     def effect(locked):
-        _mail_appellant_on_commit(locked, "appeal_inadmissible")
+        return _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_INADMISSIBLE, by)
 
     return transition_apply(
         case=appeal,

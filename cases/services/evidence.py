@@ -19,7 +19,7 @@ from wagtail.search import index
 from portal.roles import QUALITY_OFFICER
 
 from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
-from ..models import EvidenceFile
+from ..models import CaseEvent, EvidenceFile
 from ..models.evidence import evidence_storage
 from ..selectors import audits_visible_to, dossiers_visible_to
 
@@ -48,11 +48,27 @@ class _HashingFile(File):
         return True
 
 
-def can_upload_evidence(user, client, audit=None) -> bool:
+def _case_field(case) -> str:
+    return type(case)._meta.model_name  # signal, complaint, appeal, mediation
+
+
+def _case_client_id(case):
+    for name in ("client_id", "appellant_id", "claimant_id"):
+        if hasattr(case, name):
+            return getattr(case, name)
+    return None
+
+
+def can_upload_evidence(user, client, audit=None, case=None) -> bool:
     """A user with the upload permission who can see the dossier, or the audit the
-    file belongs to (an audit team member adding to their own audit)."""
+    file belongs to (an audit team member adding to their own audit); for a case,
+    anyone who can see the case and may upload (the handler, the decider)."""
     if not user.has_perm("cases.add_evidencefile"):
         return False
+    if case is not None:
+        from ..selectors import visible_to
+
+        return visible_to(user, type(case)).filter(pk=case.pk).exists()
     if dossiers_visible_to(user).filter(pk=client.pk).exists():
         return True
     return audit is not None and audits_visible_to(user).filter(pk=audit.pk).exists()
@@ -71,8 +87,11 @@ def evidence_upload(
     audit=None,
     decision=None,
     replaces: EvidenceFile | None = None,
+    case=None,
 ) -> EvidenceFile:
-    """Store one evidence file in ``client``'s dossier.
+    """Store one evidence file in ``client``'s dossier; with ``case`` (a signal,
+    complaint, appeal or mediation of that client) it is also kept with that case
+    (C4, C8, A11) and the upload is written in the case's logbook.
 
     The type is decided by content (executables and unknown types refused), the size
     is capped (``PORTAL_EVIDENCE_MAX_BYTES``), the bytes are streamed to the evidence
@@ -80,8 +99,11 @@ def evidence_upload(
     way, and text extraction is queued once the row is committed.
     Raises PermissionDenied or ValidationError (Dutch message); then nothing is
     stored."""
-    if not can_upload_evidence(by, client, audit):
+    if not can_upload_evidence(by, client, audit, case=case):
         raise PermissionDenied(_("U mag geen bewijsstukken aan dit dossier toevoegen."))
+    case_field = _case_field(case) if case is not None else None
+    if case is not None and _case_client_id(case) != client.pk:
+        raise ValidationError(_("Deze zaak hoort niet bij deze klant."))
     original = (getattr(uploaded_file, "name", "") or "bestand").rsplit("/", 1)[-1]
     if audit is not None and audit.client_id != client.pk:
         raise ValidationError({"audit": _("Dit onderzoek hoort niet bij deze klant.")})
@@ -141,6 +163,8 @@ def evidence_upload(
         uploaded_by=by,
         replaces=replaces,
     )
+    if case_field:
+        setattr(evidence, case_field, case)
     stream = _HashingFile(uploaded_file)
     name = f"{timezone.now():%Y}/{evidence.uuid.hex}/{safe_storage_name(original)}"
     stored_name = storage.save(name, stream)
@@ -161,6 +185,16 @@ def evidence_upload(
                     "name": original,
                 },
             )
+            if case_field:
+                CaseEvent.objects.create(
+                    **{case_field: case},
+                    action="upload",
+                    from_state=case.state,
+                    to_state=case.state,
+                    actor=by,
+                    note=original,
+                    data={"evidence": str(evidence.uuid)},
+                )
             transaction.on_commit(lambda: _enqueue_extraction(evidence.pk))
     except Exception:
         storage.delete(stored_name)  # nothing half-written stays behind

@@ -1,6 +1,6 @@
 """Deadline reminders (`manage.py send_reminders`, for cron): signals to qualify
-(S3, 48 hours) and appeals to decide (the configured target), to the people who
-must act, once per case, recipient and day."""
+(S3, 48 hours), complaints to handle (C6, one month) and appeals to decide (the
+configured target), to the people who must act, once per case, recipient and day."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
-from ..models import Appeal, ReminderSent, Signal
+from ..models import Appeal, Complaint, ReminderSent, Signal
 from ..selectors import has_register_access
 
 
@@ -56,6 +56,13 @@ def due_items(*, now: datetime.datetime, within: datetime.timedelta):
     ).select_related("decider", "appellant"):
         people = [appeal.decider] if appeal.decider else _register_keepers()
         items.extend((u, appeal, appeal.decide_by) for u in people)
+    for complaint in Complaint.objects.filter(
+        state__in=[Complaint.State.REGISTERED, Complaint.State.IN_PROGRESS],
+        handle_by__lte=horizon,
+    ).select_related("handler", "client"):
+        # C6: the handler; while there is none, those who must appoint one.
+        people = [complaint.handler] if complaint.handler else _register_keepers()
+        items.extend((u, complaint, complaint.handle_by) for u in people)
     return items
 
 

@@ -30,7 +30,9 @@ def signal_record(
 
     Raises PermissionDenied for a user without a role; ValidationError for an empty
     description or a receipt time in the future."""
-    if not by.is_superuser and not by.role_codes:
+    from portal.roles import EXTERNAL_MEDIATOR
+
+    if not by.is_superuser and not set(by.role_codes) - {EXTERNAL_MEDIATOR}:
         raise PermissionDenied(
             _("Alleen medewerkers met een rol kunnen signalen melden.")
         )

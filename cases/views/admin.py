@@ -26,6 +26,7 @@ from ..models import (
     CertificationDecision,
     Client,
     EvidenceFile,
+    Notary,
 )
 from ..selectors import visible_to
 from .errors import add_service_errors
@@ -441,8 +442,34 @@ class AppealViewSet(ScopedSnippetViewSet):
         return super().get_queryset(request).select_related("appellant", "decider")
 
 
+class NotaryViewSet(SnippetViewSet):
+    """E2: the notary register. Not confidential client data: plain model
+    permissions (quality officer and office manager keep it)."""
+
+    model = Notary
+    icon = "user"
+    menu_label = _("Mediation-notarissen")
+    url_prefix = "register/notarissen"
+    list_display = ["name", "firm", "region", "city", "active"]
+    list_filter = ["region", "active", "mediation_specialised"]
+    search_fields = ["name", "firm", "city"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("firm"),
+        FieldPanel("region"),
+        FieldPanel("city"),
+        FieldPanel("email"),
+        FieldPanel("mediation_specialised"),
+        FieldPanel("active"),
+        FieldPanel("tied_to_organisation"),
+        FieldPanel("tied_clients"),
+        FieldPanel("ties_note"),
+        FieldPanel("user"),
+    ]
+
+
 class RegisterViewSetGroup(SnippetViewSetGroup):
-    items = (AppealViewSet,)
+    items = (AppealViewSet, NotaryViewSet)
     menu_icon = "list-ul"
     menu_label = _("Casusregister")
     menu_name = "casusregister"

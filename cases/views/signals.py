@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms import SignalForm, SignalQualifyForm
 from ..models import Client, Signal
-from ..selectors import get_visible_or_404
+from ..selectors import complaints_visible_to, get_visible_or_404, has_register_access
 from ..services import signal_qualify, signal_record
 from ..transitions import SIGNAL_TRANSITIONS, allowed_actions
 from .errors import add_service_errors
@@ -57,6 +57,10 @@ def signal_new(request):
     )
 
 
+def _visible_complaint(user, signal):
+    return complaints_visible_to(user).filter(signal=signal).first()
+
+
 @require_http_methods(["GET", "POST"])
 def signal_detail(request, pk):
     signal = get_visible_or_404(request.user, Signal, pk=pk)
@@ -81,6 +85,12 @@ def signal_detail(request, pk):
                     request,
                     _("Signaal %(n)s is gekwalificeerd.") % {"n": signal.number},
                 )
+                signal.refresh_from_db()
+                if signal.state == Signal.State.COMPLAINT and has_register_access(
+                    request.user
+                ):
+                    # C1: straight on to registering the complaint.
+                    return redirect("cases_admin:complaint_register", signal.pk)
                 return redirect("/")
     return render(
         request,
@@ -90,6 +100,9 @@ def signal_detail(request, pk):
             "form": form,
             "events": signal.events.select_related("actor").order_by("at", "pk"),
             "overdue": signal.is_overdue(),
+            "complaint": _visible_complaint(request.user, signal),
+            "may_register": signal.state == Signal.State.COMPLAINT
+            and has_register_access(request.user),
         },
         status=400 if form is not None and form.errors else 200,
     )

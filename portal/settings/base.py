@@ -229,3 +229,10 @@ PORTAL_ORGANISATION_DEFAULT_NAME = "CIIO"
 PORTAL_APPEAL_DECISION_DAYS = env.int("PORTAL_APPEAL_DECISION_DAYS", default=42)
 PORTAL_ADMIN_PREFIX = "/admin/"
 PORTAL_REGISTER_ONLY_ADMIN_PATHS = ("/admin/reports/site-history/",)
+# Traceability (issue 5, item 9): the code of the complaints & appeals procedure
+# whose current version each new case records.
+PORTAL_COMPLAINTS_PROCEDURE_CODE = env(
+    "PORTAL_COMPLAINTS_PROCEDURE_CODE", default="P-07"
+)
+# E4: a notary's access to the dossier ends at closing, and at the latest after this.
+PORTAL_MEDIATION_ACCESS_DAYS = env.int("PORTAL_MEDIATION_ACCESS_DAYS", default=180)

@@ -7,7 +7,14 @@ import pytest
 
 from cases.models import Audit
 from cases.services import decision_mark_emailed, decision_record
-from portal.roles import ASSESSOR, CERTIFICATION_DECIDER, OFFICE_MANAGER
+from portal.roles import (
+    ASSESSOR,
+    CERTIFICATION_DECIDER,
+    CORE_GROUP,
+    MANAGEMENT,
+    OFFICE_MANAGER,
+    QUALITY_OFFICER,
+)
 from tests.factories import ClientFactory, UserFactory
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -55,4 +62,17 @@ def setup(db, office):
         "leader": leader,
         "assessor": assessor,
         "other": UserFactory(roles=[CERTIFICATION_DECIDER]),
+    }
+
+
+@pytest.fixture
+def people(db):
+    """One person per role of the complaint rules."""
+    return {
+        "qo": UserFactory(roles=[QUALITY_OFFICER]),
+        "office": UserFactory(roles=[OFFICE_MANAGER]),
+        "management": UserFactory(roles=[MANAGEMENT]),
+        "handler": UserFactory(roles=[CORE_GROUP]),
+        "involved": UserFactory(roles=[CORE_GROUP]),
+        "assessor": UserFactory(roles=[ASSESSOR]),
     }

@@ -62,3 +62,31 @@ def test_appeal_near_its_target_reminds_the_assigned_decider(setup, office, sett
 def test_command_reports_what_it_sent(quality_officer, capsys):
     call_command("send_reminders", "--days", "1")
     assert "0 herinnering(en) verzonden." in capsys.readouterr().out
+
+
+def test_complaint_past_one_month_reminds_its_handler_C6(people):
+    from cases.services import complaint_assign_handler
+    from tests.cases.test_complaints import register
+    from tests.factories import ClientFactory
+
+    complaint = register(people, ClientFactory(), at=local(2026, 10, 1, 9, 0))
+    before_handler = reminders_send(now=local(2026, 11, 2, 9, 0))
+    # No handler yet: those who keep the register are reminded to appoint one.
+    assert before_handler >= 1
+    assert all(people["handler"].email not in m.to for m in mail.outbox)
+    mail.outbox.clear()
+    complaint_assign_handler(
+        complaint=complaint, handler=people["handler"], by=people["qo"]
+    )
+    assert reminders_send(now=local(2026, 11, 3, 9, 0)) == 1
+    assert mail.outbox[0].to == [people["handler"].email]
+    assert complaint.number in mail.outbox[0].body
+    assert "TE LAAT" in mail.outbox[0].body
+
+
+def test_complaint_with_a_month_to_go_is_not_reminded_C6(people):
+    from tests.cases.test_complaints import register
+    from tests.factories import ClientFactory
+
+    register(people, ClientFactory(), at=local(2026, 11, 2, 9, 0))
+    assert reminders_send(now=local(2026, 11, 3, 9, 0), days=2) == 0

@@ -1,0 +1,339 @@
+"""Complaints (C1–C10), the notary register and mediations (E1–E6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from .dossier import Audit, CertificationDecision, Client, Province
+from .register import Signal
+
+
+class Complaint(index.Indexed, models.Model):
+    """A signal the quality officer qualified as a complaint (klacht), registered
+    with the C1 data and handled by a core-group member not involved in it (C2)."""
+
+    PREFIX = "K"
+
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("geregistreerd")
+        IN_PROGRESS = "in_progress", _("in behandeling")
+        ESCALATED = "escalated", _("voorgelegd aan mediation")
+        CLOSED = "closed", _("afgesloten")
+
+    class About(models.TextChoices):
+        ORGANISATION = "organisation", _("de eigen organisatie")
+        CERTIFICATE_HOLDER = "certificate_holder", _("een certificaathouder (C9)")
+
+    class FollowUp(models.TextChoices):
+        # C9: management decides.
+        SPECIAL_AUDIT = "special_audit", _("Speciaal Onderzoek")
+        NEXT_REGULAR = "next_regular", _("meenemen in het volgende reguliere onderzoek")
+
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    signal = models.OneToOneField(
+        Signal,
+        on_delete=models.PROTECT,
+        related_name="complaint",
+        verbose_name=_("klantsignaal"),
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("klant"),
+    )
+    complainant = models.CharField(
+        _("indiener"),
+        max_length=200,
+        blank=True,
+        help_text=_("Alleen invullen als de indiener niet de klant zelf is (C9)."),
+    )
+    about = models.CharField(
+        _("klacht over"),
+        max_length=20,
+        choices=About.choices,
+        default=About.ORGANISATION,
+    )
+    received_at = models.DateTimeField(_("datum klacht"))
+    formal_written = models.BooleanField(
+        _("formeel schriftelijk ingediend"),
+        default=False,
+        help_text=_(
+            "Dan krijgt de klant een ontvangstbevestiging en de uitkomst (C3, C7)."
+        ),
+    )
+    description = models.TextField(_("korte omschrijving"))
+    cause_analysis = models.TextField(_("oorzaakanalyse"), blank=True)
+    references = models.TextField(
+        _("verwijzingen naar procedures en documenten"), blank=True
+    )
+    handling_notes = models.TextField(_("behandelgegevens"), blank=True)
+    involved_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="involved_in_complaints",
+        verbose_name=_("direct betrokken medewerkers"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_complaints",
+        verbose_name=_("behandelaar"),
+    )
+    handle_by = models.DateTimeField(_("afhandelen uiterlijk"))
+    acknowledged_at = models.DateTimeField(
+        _("ontvangst bevestigd op"), null=True, blank=True
+    )
+    solution = models.TextField(_("gekozen oplossing en afhandeling"), blank=True)
+    outcome_sent_at = models.DateTimeField(
+        _("uitkomst meegedeeld op"), null=True, blank=True
+    )
+    satisfied_at = models.DateTimeField(
+        _("klant tevreden verklaard op"), null=True, blank=True
+    )
+    satisfaction_note = models.TextField(
+        _("hoe de klant tevredenheid uitte"), blank=True
+    )
+    measures = models.TextField(_("genomen maatregelen"), blank=True)
+    lessons_learned = models.TextField(_("geleerde lessen"), blank=True)
+    leads_to_change = models.BooleanField(
+        _("leidt tot wijziging van het kwaliteitssysteem"), default=False
+    )
+    change_note = models.TextField(_("welke wijziging (C10)"), blank=True)
+    discuss_anonymised = models.BooleanField(
+        _("geanonimiseerd bespreken met beoordelaars"), null=True, blank=True
+    )
+    anonymised_summary = models.TextField(
+        _("geanonimiseerde samenvatting voor beoordelaars"), blank=True
+    )
+    # C9
+    holder_informed_at = models.DateTimeField(
+        _("certificaathouder geïnformeerd op"), null=True, blank=True
+    )
+    team_leader_informed_at = models.DateTimeField(
+        _("teamleider geïnformeerd op"), null=True, blank=True
+    )
+    follow_up = models.CharField(
+        _("vervolg (C9)"), max_length=20, choices=FollowUp.choices, blank=True
+    )
+    follow_up_decided_at = models.DateTimeField(
+        _("vervolg besloten op"), null=True, blank=True
+    )
+    special_audit = models.OneToOneField(
+        Audit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="from_complaint",
+        verbose_name=_("Speciaal Onderzoek"),
+    )
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    procedure_version = models.CharField(
+        _("geldende procedureversie"), max_length=40, blank=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    search_fields = [
+        index.SearchField("number", boost=3),
+        index.AutocompleteField("number"),
+        index.SearchField("description", boost=2),
+        index.AutocompleteField("description"),
+        index.SearchField("cause_analysis"),
+        index.SearchField("measures"),
+        index.SearchField("lessons_learned"),
+        index.SearchField("solution"),
+        index.RelatedFields("client", [index.SearchField("name")]),
+        index.FilterField("state"),
+        index.FilterField("client"),
+        index.FilterField("handler"),
+        index.FilterField("received_at"),
+    ]
+
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.REGISTERED
+    )
+
+    class Meta:
+        verbose_name = _("klacht")
+        verbose_name_plural = _("klachten")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.client}"
+
+    @property
+    def about_certificate_holder(self) -> bool:
+        return self.about == self.About.CERTIFICATE_HOLDER
+
+    def is_overdue(self, now=None) -> bool:
+        """C6: still open a month after receipt."""
+        from django.utils import timezone
+
+        return (
+            self.state
+            in (
+                self.State.REGISTERED,
+                self.State.IN_PROGRESS,
+            )
+            and (now or timezone.now()) > self.handle_by
+        )
+
+
+class Notary(models.Model):
+    """A notary specialised in mediation (E2), with the ties they declared."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    firm = models.CharField(_("kantoor"), max_length=200)
+    region = models.CharField(_("provincie"), max_length=2, choices=Province.choices)
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    mediation_specialised = models.BooleanField(
+        _("gespecialiseerd in mediation"), default=True
+    )
+    active = models.BooleanField(_("beschikbaar"), default=True)
+    tied_to_organisation = models.BooleanField(
+        _("heeft een directe band met onze organisatie"), default=False
+    )
+    tied_clients = models.ManyToManyField(
+        Client,
+        blank=True,
+        related_name="tied_notaries",
+        verbose_name=_("klanten met een directe band"),
+    )
+    ties_note = models.TextField(_("toelichting op banden"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notary",
+        verbose_name=_("portaalaccount"),
+        help_text=_("Nodig om na toestemming het dossier in te zien (E4)."),
+    )
+
+    class Meta:
+        verbose_name = _("mediation-notaris")
+        verbose_name_plural = _("mediation-notarissen")
+        ordering = ["region", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.firm}, {self.get_region_display()})"
+
+
+class Mediation(index.Indexed, models.Model):
+    """Escalation of a complaint or a contested decision to an external mediator
+    (E1–E6). The outcome does not bind either party (E1, E5)."""
+
+    PREFIX = "M"
+
+    class State(models.TextChoices):
+        ESCALATED = "escalated", _("geëscaleerd")
+        PROPOSED = "proposed", _("drie notarissen voorgesteld")
+        CHOSEN = "chosen", _("notaris gekozen")
+        CONSENTED = "consented", _("toestemming beide partijen")
+        SESSION_HELD = "session_held", _("sessie gehouden")
+        EVALUATED = "evaluated", _("geëvalueerd")
+        CLOSED = "closed", _("afgesloten")
+
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediations",
+        verbose_name=_("klacht"),
+    )
+    decision = models.ForeignKey(
+        CertificationDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediations",
+        verbose_name=_("betwiste beslissing"),
+    )
+    claimant = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="mediations",
+        verbose_name=_("eiser"),
+    )
+    reason = models.TextField(_("waarom geen oplossing werd gevonden"))
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.ESCALATED
+    )
+    proposed = models.ManyToManyField(
+        Notary,
+        blank=True,
+        related_name="proposed_in",
+        verbose_name=_("voorgestelde notarissen"),
+    )
+    proposed_at = models.DateTimeField(_("voorgesteld op"), null=True, blank=True)
+    notary = models.ForeignKey(
+        Notary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediations",
+        verbose_name=_("gekozen notaris"),
+    )
+    claimant_consent_at = models.DateTimeField(
+        _("toestemming eiser op"), null=True, blank=True
+    )
+    organisation_consent_at = models.DateTimeField(
+        _("toestemming organisatie op"), null=True, blank=True
+    )
+    access_until = models.DateTimeField(_("inzage notaris tot"), null=True, blank=True)
+    expected_duration = models.CharField(
+        _("verwachte duur (volgens notaris)"), max_length=200, blank=True
+    )
+    session_at = models.DateTimeField(_("sessie op"), null=True, blank=True)
+    outcome = models.TextField(_("uitkomst (niet bindend)"), blank=True)
+    evaluation = models.TextField(_("evaluatie"), blank=True)
+    actions = models.TextField(_("acties van de organisatie"), blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    procedure_version = models.CharField(
+        _("geldende procedureversie"), max_length=40, blank=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    search_fields = [
+        index.SearchField("number", boost=3),
+        index.AutocompleteField("number"),
+        index.SearchField("reason"),
+        index.AutocompleteField("reason"),
+        index.SearchField("outcome"),
+        index.SearchField("evaluation"),
+        index.SearchField("actions"),
+        index.RelatedFields("claimant", [index.SearchField("name")]),
+        index.FilterField("state"),
+        index.FilterField("claimant"),
+        index.FilterField("registered_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("mediation")
+        verbose_name_plural = _("mediations")
+        ordering = ["-registered_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.claimant}"
+
+    @property
+    def received_at(self):
+        return self.registered_at

@@ -1,0 +1,517 @@
+"""Complaints (C1–C10), including complaints about certificate holders (C9)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.roles import CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
+
+from ..deadlines import add_months_local
+from ..models import Audit, CaseEvent, Complaint, Signal
+from ..numbering import next_case_number
+from ..procedure import applicable_procedure_version
+from ..transitions import transition_apply
+from .grants import dossier_access_grant, dossier_access_revoke
+
+HANDLE_WITHIN_MONTHS = 1  # C6
+
+# What the handler and the office manager keep up to date (C1, C4, C8, C10).
+HANDLING_FIELDS = (
+    "description",
+    "cause_analysis",
+    "references",
+    "handling_notes",
+    "solution",
+    "measures",
+    "lessons_learned",
+    "leads_to_change",
+    "change_note",
+)
+
+
+def _is_clerk(user) -> bool:
+    return bool(
+        user.is_superuser
+        or user.has_role(QUALITY_OFFICER)
+        or user.has_role(OFFICE_MANAGER)
+    )
+
+
+def _not_future(field: str, moment: datetime.datetime | None) -> None:
+    if moment is not None and moment > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError(
+            {field: _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
+        )
+
+
+def complaint_register(
+    *,
+    signal: Signal,
+    by,
+    description: str,
+    formal_written: bool,
+    about: str = "",
+    client=None,
+    complainant: str = "",
+    cause_analysis: str = "",
+    references: str = "",
+    involved_staff=(),
+) -> Complaint:
+    """C1: register a signal qualified as a complaint (S3) in the case register,
+    with the one-month handling deadline of C6 counted from receipt.
+
+    Raises PermissionDenied unless ``by`` is the quality officer or the office
+    manager; ValidationError for a signal not qualified as a complaint or already
+    registered, a missing client or an empty description."""
+    if not _is_clerk(by):
+        raise PermissionDenied(
+            _(
+                "Alleen de portefeuillehouder Q of de officemanager registreert een "
+                "klacht (C1)."
+            )
+        )
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().get(pk=signal.pk)
+        if signal.state != Signal.State.COMPLAINT:
+            raise ValidationError(
+                _(
+                    "Signaal %(n)s is (nog) niet als klacht gekwalificeerd (S3). "
+                    "Kwalificeer het eerst."
+                )
+                % {"n": signal.number}
+            )
+        if Complaint.objects.filter(signal=signal).exists():
+            raise ValidationError(
+                _("Signaal %(n)s is al als klacht geregistreerd.")
+                % {"n": signal.number}
+            )
+        client = client or signal.client
+        if client is None:
+            raise ValidationError({"client": _("Kies de klant van deze klacht (C1).")})
+        if not description.strip():
+            raise ValidationError(
+                {"description": _("Geef een korte omschrijving van de klacht (C1).")}
+            )
+        about = about or (
+            Complaint.About.CERTIFICATE_HOLDER
+            if signal.about_certificate_holder
+            else Complaint.About.ORGANISATION
+        )
+        year = timezone.localtime(signal.received_at).year
+        complaint = Complaint(
+            number=next_case_number(Complaint.PREFIX, year=year),
+            signal=signal,
+            client=client,
+            complainant=complainant,
+            about=about,
+            received_at=signal.received_at,
+            formal_written=formal_written,
+            description=description,
+            cause_analysis=cause_analysis,
+            references=references,
+            handle_by=add_months_local(signal.received_at, HANDLE_WITHIN_MONTHS),
+            procedure_version=applicable_procedure_version(),
+            registered_by=by,
+        )
+        complaint.full_clean()
+        complaint.save()
+        complaint.involved_staff.set(involved_staff)
+        CaseEvent.objects.create(
+            complaint=complaint,
+            action="register",
+            to_state=complaint.state,
+            actor=by,
+            note=_("Geregistreerd uit signaal %(n)s.") % {"n": signal.number},
+            data={"signal": signal.number},
+        )
+    return complaint
+
+
+def complaint_handler_refusal(
+    complaint: Complaint, user, *, involved_ids=None, in_core_group=None
+) -> str:
+    """C2: why ``user`` may not handle this complaint, or "". A list page passes
+    ``involved_ids`` and ``in_core_group`` to judge many candidates at once."""
+    if in_core_group is None:
+        in_core_group = user.has_role(CORE_GROUP)
+    if not in_core_group:
+        return _(
+            "%(name)s is geen kerngroeplid. Alleen een kerngroeplid behandelt een "
+            "klacht (C2)."
+        ) % {"name": user}
+    if involved_ids is None:
+        involved_ids = (
+            set(complaint.involved_staff.values_list("pk", flat=True))
+            if complaint.pk
+            else set()
+        )
+    if user.pk in involved_ids:
+        return _(
+            "%(name)s is direct betrokken bij de klachtsituatie en mag de klacht "
+            "niet behandelen (C2). Kies een ander kerngroeplid."
+        ) % {"name": user}
+    return ""
+
+
+def complaint_assign_handler(*, complaint: Complaint, handler, by) -> Complaint:
+    """C2: a core-group member not involved in the situation handles the complaint
+    and sees the client's dossier while doing so (C4); a replaced handler loses
+    that access."""
+
+    def effect(locked):
+        refusal = complaint_handler_refusal(locked, handler)
+        if refusal:
+            raise ValidationError({"handler": refusal})
+        previous = locked.handler
+        if previous is not None and previous.pk != handler.pk:
+            dossier_access_revoke(
+                client=locked.client,
+                user=previous,
+                by=None,
+                reason=f"{locked.number}: vervangen als behandelaar",
+            )
+        locked.handler = handler
+        dossier_access_grant(
+            client=locked.client,
+            user=handler,
+            by=None,
+            reason=f"{locked.number}: behandelaar klacht (C2)",
+        )
+        return {"handler": handler.pk}
+
+    return transition_apply(
+        case=complaint,
+        action="assign_handler",
+        by=by,
+        effect=effect,
+        note=str(handler),
+    )
+
+
+def complaint_update_handling(
+    *, complaint: Complaint, by, involved_staff=None, note: str = "", **fields
+) -> Complaint:
+    """C1/C4/C10: the handler (or the office manager) keeps the handling data up to
+    date: cause analysis, references, solution, measures, lessons learned, whether
+    it leads to a change of the quality system. Only changed fields are logged."""
+    unknown = set(fields) - set(HANDLING_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {sorted(unknown)}")
+
+    def effect(locked):
+        changed = []
+        for name, value in fields.items():
+            if getattr(locked, name) != value:
+                setattr(locked, name, value)
+                changed.append(name)
+        if not locked.description.strip():
+            raise ValidationError(
+                {"description": _("Geef een korte omschrijving van de klacht (C1).")}
+            )
+        if locked.leads_to_change and not locked.change_note.strip():
+            raise ValidationError(
+                {
+                    "change_note": _(
+                        "Beschrijf welke wijziging van het kwaliteitssysteem nodig is "
+                        "(C10)."
+                    )
+                }
+            )
+        if involved_staff is not None:
+            ids = {u.pk for u in involved_staff}
+            if locked.handler_id in ids:
+                raise ValidationError(
+                    {
+                        "involved_staff": _(
+                            "%(name)s behandelt deze klacht en kan niet tegelijk "
+                            "direct betrokken zijn (C2). Wijs eerst een andere "
+                            "behandelaar aan."
+                        )
+                        % {"name": locked.handler}
+                    }
+                )
+            if ids != set(locked.involved_staff.values_list("pk", flat=True)):
+                locked.involved_staff.set(involved_staff)
+                changed.append("involved_staff")
+        if not changed and not note.strip():
+            raise ValidationError(_("Er is niets gewijzigd."))
+        return {"changed": changed}
+
+    return transition_apply(
+        case=complaint, action="update_handling", by=by, effect=effect, note=note
+    )
+
+
+def complaint_acknowledge(*, complaint: Complaint, by) -> Complaint:
+    """C3: a client who complained formally in writing is told the complaint is
+    being handled; the letter is filed in the dossier."""
+    from ..letters import letter_send
+    from ..models import LetterTemplate
+
+    def effect(locked):
+        letter = letter_send(
+            case=locked,
+            kind=LetterTemplate.Kind.COMPLAINT_ACK,
+            by=by,
+            to=[locked.client.contact_email] if locked.client.contact_email else [],
+        )
+        locked.acknowledged_at = timezone.now()
+        return {"letter": str(letter.uuid)}
+
+    return transition_apply(
+        case=complaint,
+        action="acknowledge",
+        by=by,
+        effect=effect,
+        claimant_informed=True,
+    )
+
+
+def complaint_record_satisfaction(
+    *, complaint: Complaint, by, note: str, at: datetime.datetime | None = None
+) -> Complaint:
+    """C8: record that (and how) the client said they are satisfied with the
+    chosen solution."""
+
+    def effect(locked):
+        if not note.strip():
+            raise ValidationError(
+                {
+                    "satisfaction_note": _(
+                        "Leg vast hoe en wanneer de klant liet weten tevreden te zijn "
+                        "(C8)."
+                    )
+                }
+            )
+        _not_future("satisfied_at", at)
+        locked.satisfied_at = at or timezone.now()
+        locked.satisfaction_note = note
+
+    return transition_apply(
+        case=complaint, action="record_satisfaction", by=by, effect=effect, note=note
+    )
+
+
+def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
+    """C7: a client who complained formally in writing is told the outcome and how
+    the complaint was handled."""
+    from ..letters import letter_send
+    from ..models import LetterTemplate
+
+    def effect(locked):
+        if not locked.solution.strip():
+            raise ValidationError(
+                {
+                    "solution": _(
+                        "Leg eerst de gekozen oplossing en de afhandeling vast; die "
+                        "staan in de brief (C7)."
+                    )
+                }
+            )
+        letter = letter_send(
+            case=locked,
+            kind=LetterTemplate.Kind.COMPLAINT_OUTCOME,
+            by=by,
+            to=[locked.client.contact_email] if locked.client.contact_email else [],
+        )
+        locked.outcome_sent_at = timezone.now()
+        return {"letter": str(letter.uuid)}
+
+    return transition_apply(
+        case=complaint,
+        action="send_outcome_letter",
+        by=by,
+        effect=effect,
+        claimant_informed=True,
+    )
+
+
+def complaint_close_refusal(complaint: Complaint) -> str:
+    """Why the complaint cannot be closed now, or "" (C7, C8, E5)."""
+    if complaint.state == Complaint.State.ESCALATED:
+        if complaint.mediations.exclude(state="closed").exists():
+            return _("Sluit eerst de mediation af (E5).")
+        return ""
+    if not complaint.solution.strip():
+        return _("Leg eerst de gekozen oplossing vast (C8).")
+    if complaint.satisfied_at is None:
+        return _(
+            "Een klacht wordt pas afgesloten als de klant heeft laten weten tevreden "
+            "te zijn met de oplossing (C8). Leg de tevredenheid eerst vast."
+        )
+    if complaint.formal_written and complaint.outcome_sent_at is None:
+        return _(
+            "Deel de klant eerst de uitkomst mee: de klacht is formeel schriftelijk "
+            "ingediend (C7)."
+        )
+    return ""
+
+
+def complaint_close(*, complaint: Complaint, by, note: str = "") -> Complaint:
+    """C8: closed when the client is satisfied; everything stays in the register
+    and the dossier (evidence is kept)."""
+
+    def effect(locked):
+        refusal = complaint_close_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        locked.closed_at = timezone.now()
+
+    return transition_apply(
+        case=complaint, action="close", by=by, effect=effect, note=note
+    )
+
+
+def complaint_decide_anonymised(
+    *, complaint: Complaint, by, anonymised: bool, summary: str = ""
+) -> Complaint:
+    """C5: the quality officer decides whether the complaint is discussed
+    anonymised with the assessors, and writes the summary they may read."""
+
+    def effect(locked):
+        if anonymised:
+            if not summary.strip():
+                raise ValidationError(
+                    {
+                        "anonymised_summary": _(
+                            "Schrijf de geanonimiseerde samenvatting die de "
+                            "beoordelaars lezen (C5)."
+                        )
+                    }
+                )
+            if locked.client.name.lower() in summary.lower():
+                raise ValidationError(
+                    {
+                        "anonymised_summary": _(
+                            "De samenvatting noemt de klant bij naam; haal de naam "
+                            "weg (C5)."
+                        )
+                    }
+                )
+        locked.discuss_anonymised = anonymised
+        locked.anonymised_summary = summary if anonymised else ""
+        return {"anonymised": anonymised}
+
+    return transition_apply(
+        case=complaint, action="decide_anonymised", by=by, effect=effect
+    )
+
+
+def complaint_inform_parties(
+    *,
+    complaint: Complaint,
+    by,
+    holder_informed_at: datetime.datetime | None,
+    team_leader_informed_at: datetime.datetime | None,
+) -> Complaint:
+    """C9: management informs both the certified client and the team leader."""
+
+    def effect(locked):
+        if holder_informed_at is None or team_leader_informed_at is None:
+            raise ValidationError(
+                _(
+                    "Directie informeert zowel de certificaathouder als de teamleider "
+                    "(C9); vul beide data in."
+                )
+            )
+        _not_future("holder_informed_at", holder_informed_at)
+        _not_future("team_leader_informed_at", team_leader_informed_at)
+        locked.holder_informed_at = holder_informed_at
+        locked.team_leader_informed_at = team_leader_informed_at
+
+    return transition_apply(
+        case=complaint, action="inform_parties", by=by, effect=effect
+    )
+
+
+def latest_team_leader(client):
+    audit = (
+        Audit.objects.filter(client=client)
+        .exclude(kind=Audit.Kind.SPECIAL)
+        .order_by("-start_date", "-pk")
+        .select_related("team_leader")
+        .first()
+    )
+    return audit.team_leader if audit else None
+
+
+def complaint_decide_follow_up(
+    *,
+    complaint: Complaint,
+    by,
+    follow_up: str,
+    motivation: str,
+    special_audit_start: datetime.date | None = None,
+    team_leader=None,
+) -> Complaint:
+    """C9: management decides whether a special audit is needed or the complaint is
+    taken along in the next regular audit. A special audit is created in the
+    client's dossier (kind "Speciaal Onderzoek")."""
+
+    def effect(locked):
+        if follow_up not in Complaint.FollowUp.values:
+            raise ValidationError(
+                {"follow_up": _("Kies: Speciaal Onderzoek of volgend onderzoek.")}
+            )
+        if not motivation.strip():
+            raise ValidationError({"motivation": _("Motiveer het besluit (C9).")})
+        data = {"follow_up": follow_up}
+        if follow_up == Complaint.FollowUp.SPECIAL_AUDIT:
+            if special_audit_start is None:
+                raise ValidationError(
+                    {
+                        "special_audit_start": _(
+                            "Geef de (geplande) begindatum van het Speciaal Onderzoek."
+                        )
+                    }
+                )
+            leader = team_leader or latest_team_leader(locked.client)
+            if leader is None:
+                raise ValidationError(
+                    {"team_leader": _("Kies de teamleider van het Speciaal Onderzoek.")}
+                )
+            audit = Audit.objects.create(
+                client=locked.client,
+                kind=Audit.Kind.SPECIAL,
+                start_date=special_audit_start,
+                team_leader=leader,
+                notes=_("Naar aanleiding van klacht %(n)s (C9).")
+                % {"n": locked.number},
+            )
+            locked.special_audit = audit
+            data["audit"] = audit.pk
+        locked.follow_up = follow_up
+        locked.follow_up_decided_at = timezone.now()
+        return data
+
+    return transition_apply(
+        case=complaint,
+        action="decide_follow_up",
+        by=by,
+        effect=effect,
+        note=motivation,
+    )
+
+
+def complaint_escalate(*, complaint: Complaint, by, reason: str):
+    """E1: no solution acceptable to both sides: the complaint goes to an external
+    mediator. Returns the new Mediation."""
+    from .mediations import mediation_open
+
+    result = {}
+
+    def effect(locked):
+        result["mediation"] = mediation_open(
+            by=by, claimant=locked.client, reason=reason, complaint=locked
+        )
+        return {"mediation": result["mediation"].number}
+
+    transition_apply(
+        case=complaint, action="escalate", by=by, effect=effect, note=reason
+    )
+    return result["mediation"]

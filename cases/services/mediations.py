@@ -1,0 +1,399 @@
+"""Escalation to an external mediator (E1–E6).
+
+E6: the claimant is informed of every step. Each step records whether the claimant
+was informed at that moment (`CaseEvent.claimant_informed_at`); a later "eiser
+geïnformeerd" step fills that time in on every earlier step still without it. That
+single field, from empty to a time, is the only write to a logbook row after it was
+created; everything else in the logbook is append-only."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import CaseEvent, CertificationDecision, Mediation, Notary
+from ..numbering import next_case_number
+from ..procedure import applicable_procedure_version
+from ..transitions import transition_apply
+from .complaints import _is_clerk, _not_future
+from .grants import dossier_access_grant, dossier_access_revoke
+
+PROPOSAL_SIZE = 3  # E2
+
+
+def mediation_open(
+    *,
+    by,
+    claimant,
+    reason: str,
+    complaint=None,
+    decision: CertificationDecision | None = None,
+) -> Mediation:
+    """E1: register the escalation of a complaint, or of a decision the client
+    disagrees with, to an external mediator."""
+    if not _is_clerk(by):
+        raise PermissionDenied(
+            _(
+                "Alleen de portefeuillehouder Q of de officemanager registreert een "
+                "mediation (E1)."
+            )
+        )
+    if (complaint is None) == (decision is None):
+        raise ValidationError(
+            _("Een mediation gaat over een klacht of over een beslissing (E1).")
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Beschrijf waarom geen aanvaardbare oplossing is gevonden.")}
+        )
+    if decision is not None and decision.audit.client_id != claimant.pk:
+        raise ValidationError(
+            {"decision": _("De beslissing hoort niet bij deze klant (E1).")}
+        )
+    with transaction.atomic():
+        mediation = Mediation(
+            number=next_case_number(Mediation.PREFIX, year=timezone.localdate().year),
+            complaint=complaint,
+            decision=decision,
+            claimant=claimant,
+            reason=reason,
+            procedure_version=applicable_procedure_version(),
+            registered_by=by,
+        )
+        mediation.full_clean()
+        mediation.save()
+        CaseEvent.objects.create(
+            mediation=mediation,
+            action="open",
+            to_state=mediation.state,
+            actor=by,
+            note=reason,
+            data={"complaint": complaint.number if complaint else None},
+        )
+    return mediation
+
+
+def eligible_notaries(mediation: Mediation) -> QuerySet[Notary]:
+    """E2: active mediation notaries in the claimant's region without a declared tie
+    to the claimant or the organisation."""
+    return (
+        Notary.objects.filter(
+            active=True,
+            mediation_specialised=True,
+            region=mediation.claimant.region,
+            tied_to_organisation=False,
+        )
+        .exclude(tied_clients=mediation.claimant)
+        .order_by("name")
+    )
+
+
+def mediation_proposal_refusal(mediation: Mediation, notaries) -> str:
+    """E2: why this proposal may not be offered to the claimant, or ""."""
+    notaries = list(notaries)
+    if len({n.pk for n in notaries}) != PROPOSAL_SIZE:
+        return _(
+            "Stel precies drie verschillende notarissen voor (E2); u koos er %(n)d."
+        ) % {"n": len({n.pk for n in notaries})}
+    claimant = mediation.claimant
+    for n in notaries:
+        if not n.active or not n.mediation_specialised:
+            return _(
+                "%(name)s is niet (meer) beschikbaar als mediation-notaris (E2)."
+            ) % {"name": n.name}
+        if n.region != claimant.region:
+            return _(
+                "%(name)s is gevestigd in %(theirs)s; de eiser in %(region)s. Kies "
+                "notarissen uit de regio van de eiser (E2)."
+            ) % {
+                "name": n.name,
+                "theirs": n.get_region_display(),
+                "region": claimant.get_region_display(),
+            }
+        if n.tied_to_organisation:
+            return _(
+                "%(name)s heeft een directe band met onze organisatie en komt niet in "
+                "aanmerking (E2)."
+            ) % {"name": n.name}
+        if n.tied_clients.filter(pk=claimant.pk).exists():
+            return _(
+                "%(name)s heeft een directe band met %(client)s en komt niet in "
+                "aanmerking (E2)."
+            ) % {"name": n.name, "client": claimant.name}
+    return ""
+
+
+def _letter(locked, kind, by, context=None):
+    from ..letters import letter_send
+
+    email = locked.claimant.contact_email
+    letter = letter_send(
+        case=locked, kind=kind, by=by, to=[email] if email else [], context=context
+    )
+    return {"letter": str(letter.uuid), "letter_kind": kind}
+
+
+def mediation_propose(*, mediation: Mediation, notaries, by) -> Mediation:
+    """E2: offer the claimant three notaries from their region, none with a tie to
+    either party; the proposal letter informs the claimant (E6)."""
+    from ..models import LetterTemplate
+
+    notaries = list(notaries)
+
+    def effect(locked):
+        refusal = mediation_proposal_refusal(locked, notaries)
+        if refusal:
+            raise ValidationError({"notaries": refusal})
+        locked.proposed.set(notaries)
+        locked.proposed_at = timezone.now()
+        locked.notary = None
+        data = _letter(locked, LetterTemplate.Kind.MEDIATION_PROPOSAL, by)
+        return {**data, "notaries": [n.pk for n in notaries]}
+
+    return transition_apply(
+        case=mediation,
+        action="propose",
+        by=by,
+        effect=effect,
+        note=", ".join(n.name for n in notaries),
+        claimant_informed=True,
+    )
+
+
+def mediation_choose(
+    *, mediation: Mediation, notary: Notary, by, claimant_informed: bool = False
+) -> Mediation:
+    """E2: the claimant chose one of the three proposed notaries."""
+
+    def effect(locked):
+        if not locked.proposed.filter(pk=notary.pk).exists():
+            raise ValidationError(
+                {
+                    "notary": _(
+                        "De eiser kiest uit de drie voorgestelde notarissen (E2)."
+                    )
+                }
+            )
+        locked.notary = notary
+        return {"notary": notary.pk}
+
+    return transition_apply(
+        case=mediation,
+        action="choose",
+        by=by,
+        effect=effect,
+        note=notary.name,
+        claimant_informed=claimant_informed,
+    )
+
+
+def mediation_consent(
+    *,
+    mediation: Mediation,
+    by,
+    claimant_consent_at: datetime.datetime | None,
+    organisation_consent_at: datetime.datetime | None,
+    claimant_informed: bool = False,
+) -> Mediation:
+    """E4: with consent of both parties the chosen notary gets read access to the
+    claimant's dossier, until the mediation is closed (and at most
+    PORTAL_MEDIATION_ACCESS_DAYS)."""
+
+    def effect(locked):
+        if claimant_consent_at is None or organisation_consent_at is None:
+            raise ValidationError(
+                _(
+                    "De notaris krijgt pas inzage met toestemming van beide partijen "
+                    "(E4). Vul beide data in."
+                )
+            )
+        _not_future("claimant_consent_at", claimant_consent_at)
+        _not_future("organisation_consent_at", organisation_consent_at)
+        notary = locked.notary
+        if notary.user_id is None:
+            raise ValidationError(
+                _(
+                    "%(name)s heeft nog geen portaalaccount. Koppel een account in "
+                    "het notarissenregister; daarna kan de toestemming worden "
+                    "vastgelegd (E4)."
+                )
+                % {"name": notary.name}
+            )
+        locked.claimant_consent_at = claimant_consent_at
+        locked.organisation_consent_at = organisation_consent_at
+        locked.access_until = timezone.now() + datetime.timedelta(
+            days=settings.PORTAL_MEDIATION_ACCESS_DAYS
+        )
+        dossier_access_grant(
+            client=locked.claimant,
+            user=notary.user,
+            by=None,
+            reason=f"{locked.number}: mediation-notaris (E4)",
+            expires_at=locked.access_until,
+        )
+        return {"access_until": locked.access_until.isoformat()}
+
+    return transition_apply(
+        case=mediation,
+        action="consent",
+        by=by,
+        effect=effect,
+        claimant_informed=claimant_informed,
+    )
+
+
+def mediation_record_session(
+    *,
+    mediation: Mediation,
+    by,
+    session_at: datetime.datetime | None,
+    expected_duration: str = "",
+    claimant_informed: bool = False,
+) -> Mediation:
+    """E4/E5: the session under the NMI Mediation Rules took place."""
+
+    def effect(locked):
+        if session_at is None:
+            raise ValidationError({"session_at": _("Vul de datum van de sessie in.")})
+        _not_future("session_at", session_at)
+        locked.session_at = session_at
+        locked.expected_duration = expected_duration
+
+    return transition_apply(
+        case=mediation,
+        action="record_session",
+        by=by,
+        effect=effect,
+        claimant_informed=claimant_informed,
+    )
+
+
+def mediation_evaluate(
+    *,
+    mediation: Mediation,
+    by,
+    outcome: str,
+    evaluation: str,
+    actions: str = "",
+    claimant_informed: bool = False,
+) -> Mediation:
+    """E5: the (non-binding) outcome is input for evaluation and actions; the
+    organisation keeps full authority over certification."""
+
+    def effect(locked):
+        if not outcome.strip():
+            raise ValidationError({"outcome": _("Beschrijf de uitkomst (E5).")})
+        if not evaluation.strip():
+            raise ValidationError(
+                {"evaluation": _("Leg de evaluatie van de organisatie vast (E5).")}
+            )
+        locked.outcome = outcome
+        locked.evaluation = evaluation
+        locked.actions = actions
+
+    return transition_apply(
+        case=mediation,
+        action="evaluate",
+        by=by,
+        effect=effect,
+        claimant_informed=claimant_informed,
+    )
+
+
+def _end_access(locked) -> None:
+    if locked.notary is not None and locked.notary.user_id is not None:
+        dossier_access_revoke(
+            client=locked.claimant,
+            user=locked.notary.user,
+            by=None,
+            reason=f"{locked.number}: mediation afgesloten (E4)",
+        )
+    locked.closed_at = timezone.now()
+    locked.access_until = None
+
+
+def mediation_close(
+    *, mediation: Mediation, by, note: str = "", claimant_informed: bool = False
+) -> Mediation:
+    """E4/E6: closing ends the notary's access to the dossier at once."""
+    return transition_apply(
+        case=mediation,
+        action="close",
+        by=by,
+        effect=_end_access,
+        note=note,
+        claimant_informed=claimant_informed,
+    )
+
+
+def mediation_withdraw(
+    *, mediation: Mediation, by, note: str, claimant_informed: bool = False
+) -> Mediation:
+    """E1: the escalation ends before a session (e.g. the claimant withdraws)."""
+
+    def effect(locked):
+        if not note.strip():
+            raise ValidationError({"note": _("Geef de reden van beëindiging.")})
+        _end_access(locked)
+
+    return transition_apply(
+        case=mediation,
+        action="withdraw",
+        by=by,
+        effect=effect,
+        note=note,
+        claimant_informed=claimant_informed,
+    )
+
+
+def mediation_inform_claimant(
+    *, mediation: Mediation, by, how: str, send_letter: bool = False
+) -> Mediation:
+    """E6: record that the claimant was informed of the steps so far (by letter,
+    generated and filed here, or as described in ``how``)."""
+    from ..models import LetterTemplate
+
+    def effect(locked):
+        if not send_letter and not how.strip():
+            raise ValidationError(
+                {"how": _("Beschrijf hoe de eiser is geïnformeerd, of stuur de brief.")}
+            )
+        pending = CaseEvent.objects.filter(
+            mediation=locked, claimant_informed_at__isnull=True
+        )
+        steps = [e.action_label for e in pending.order_by("at", "pk")]
+        data = {}
+        if send_letter:
+            data = _letter(
+                locked,
+                LetterTemplate.Kind.MEDIATION_STEP,
+                by,
+                context={"stap": "; ".join(steps) or locked.get_state_display()},
+            )
+        pending.update(claimant_informed_at=timezone.now())
+        return {**data, "steps": steps}
+
+    return transition_apply(
+        case=mediation,
+        action="inform_claimant",
+        by=by,
+        effect=effect,
+        note=how,
+        claimant_informed=True,
+    )
+
+
+def with_uninformed_steps(qs: QuerySet[Mediation]) -> QuerySet[Mediation]:
+    """Annotate ``uninformed_steps``: logbook steps the claimant was not (yet)
+    informed of (E6); one query for a whole list."""
+    return qs.annotate(
+        uninformed_steps=Count(
+            "events", filter=Q(events__claimant_informed_at__isnull=True)
+        )
+    )
