@@ -17,6 +17,8 @@ class MultipleFileField(forms.FileField):
         single = super().clean
         if isinstance(data, list | tuple) and data:
             return [single(item, initial) for item in data]
+        if not data and not self.required:
+            return []
         return [single(data, initial)]
 
 
@@ -189,6 +191,26 @@ class SignalForm(forms.Form):
         label=_("Het gaat over een certificaathouder (signaal van derden)"),
         required=False,
     )
+    attachments = MultipleFileField(
+        label=_("Bijlagen (optioneel)"),
+        required=False,
+        help_text=_(
+            "Bijvoorbeeld de e-mail of een foto van het evaluatieformulier. Alleen "
+            "als u een klant hebt gekozen. "
+        )
+        + ALLOWED_DESCRIPTION,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        files = [f for f in cleaned.get("attachments") or [] if f]
+        cleaned["attachments"] = files
+        if files and not cleaned.get("client"):
+            self.add_error(
+                "attachments",
+                _("Kies de klant: bijlagen worden in het klantdossier bewaard."),
+            )
+        return cleaned
 
     def __init__(self, *args, clients, **kwargs):
         from .models import Signal

@@ -147,3 +147,23 @@ def register_panel(request):
         context={"items": items[:12], "more": max(len(items) - 12, 0)},
         empty_text=_("Er wacht niets op u in het casusregister."),
     )
+
+
+def lessons_panel(request):
+    """C5: the anonymised summaries the quality officer chose to share with all
+    assessors; nothing else of those complaints."""
+    from .selectors import complaint_lessons
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    lessons = list(complaint_lessons(user)[:5])
+    if not lessons:
+        return None
+    return DashboardPanel(
+        key="lessen",
+        title=_("Geleerd uit klachten"),
+        template_name="cases/panels/lessons.html",
+        order=60,
+        context={"lessons": lessons},
+    )

@@ -9,7 +9,8 @@ Who sees what:
 - register roles (`cases.view_register`: quality officer, office manager,
   management): everything;
 - a dossier grant (`view_client` on a Client, per user or group, unexpired): that
-  whole dossier (an appeal's decider, a mediation's notary, a complaint handler);
+  whole dossier (e.g. a mediation's notary, E4); likewise, derived from the case
+  itself, a complaint's handler (C4) and an appeal's assigned decider (A8);
 - an audit's team leader and assessors, audit grants, and the decider of a
   decision on it: that audit, its decisions and its evidence, and the client's
   basic record (a decider decides on the audit's report and evidence);
@@ -64,8 +65,20 @@ def _granted_ids(user, user_model, group_model, codename: str) -> Q:
 
 
 def _dossier_client_q(user) -> Q:
-    return _granted_ids(
-        user, ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"
+    """Whole dossiers: granted ones, and those a case role gives (C4: a complaint's
+    handler; A8: an appeal's assigned decider). The case roles are derived from the
+    cases themselves, not stored as grants, so replacing a handler or decider ends
+    exactly that access and never another one the person still has."""
+    return (
+        _granted_ids(
+            user, ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"
+        )
+        | Q(pk__in=Complaint.objects.filter(handler=user).values("client_id"))
+        | Q(
+            pk__in=Appeal.objects.filter(decider=user).values(
+                "decision__audit__client_id"
+            )
+        )
     )
 
 
@@ -212,7 +225,12 @@ def mediations_visible_to(user) -> QuerySet[Mediation]:
 def complaint_lessons(user):
     """C5: what every assessor may read of complaints the quality officer decided to
     discuss anonymised: the summary and the month, nothing else."""
-    if _is_anonymous(user) or (not user.role_codes and not user.is_superuser):
+    from portal.roles import EXTERNAL_MEDIATOR
+
+    if _is_anonymous(user):
+        return Complaint.objects.none().values("pk")
+    # Staff only: an external notary's role ends at one client dossier (E4).
+    if not user.is_superuser and not set(user.role_codes) - {EXTERNAL_MEDIATOR}:
         return Complaint.objects.none().values("pk")
     return (
         Complaint.objects.filter(discuss_anonymised=True)

@@ -175,3 +175,28 @@ def register_work_panel(request):
     from .panels import register_panel
 
     return register_panel(request)
+
+
+@hooks.register("register_admin_menu_item")
+def mediation_open_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    from .selectors import has_register_access
+
+    class RegisterOnlyMenuItem(MenuItem):
+        def is_shown(self, request):
+            return has_register_access(request.user)
+
+    return RegisterOnlyMenuItem(
+        _("Beslissing naar mediation"),
+        reverse("cases_admin:mediation_open"),
+        icon_name="group",
+        order=162,
+    )
+
+
+@hooks.register("portal_dashboard_panels")
+def lessons_work_panel(request):
+    from .panels import lessons_panel
+
+    return lessons_panel(request)

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -15,4 +16,100 @@ def recent_procedures_panel(request):
         order=50,
         context={"procedures": current_procedures()[:6]},
         empty_text=_("Er zijn nog geen procedures gepubliceerd."),
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_quality_urls():
+    from django.urls import include, path
+
+    from .quality_urls import admin_urlpatterns
+
+    return [path("kwaliteit/", include(admin_urlpatterns))]
+
+
+@hooks.register("register_admin_menu_item")
+def quality_reports_menu():
+    from django.urls import reverse
+    from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+    class RegisterMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("cases.view_register")
+
+    return SubmenuMenuItem(
+        _("Kwaliteitssysteem"),
+        Menu(
+            items=[
+                RegisterMenuItem(
+                    _("Leesbevestigingen"),
+                    reverse("documents_admin:acknowledgements"),
+                    icon_name="tick-inverse",
+                ),
+                RegisterMenuItem(
+                    _("Periodieke beoordeling"),
+                    reverse("documents_admin:reviews"),
+                    icon_name="date",
+                ),
+                RegisterMenuItem(
+                    _("Wijzigingsverzoeken"),
+                    reverse("documents_admin:change_requests"),
+                    icon_name="edit",
+                ),
+            ]
+        ),
+        icon_name="doc-full-inverse",
+        order=170,
+    )
+
+
+@hooks.register("portal_dashboard_panels")
+def acknowledgements_panel(request):
+    from .quality_views import pending_acknowledgements
+
+    if not request.user.is_authenticated:
+        return None
+    items = list(pending_acknowledgements(request.user)[:10])
+    if not items:
+        return None
+    return DashboardPanel(
+        key="leesbevestigingen",
+        title=_("Te lezen: nieuwe procedureversies"),
+        template_name="documents/panels/acknowledgements.html",
+        order=5,
+        context={"items": items, "today": timezone.localdate()},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_procedure_import_url():
+    from django.urls import path
+
+    from .admin_views import procedure_import_view
+
+    return [
+        path(
+            "procedures/importeren/",
+            procedure_import_view,
+            name="documents_procedure_import",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def procedure_import_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .admin_views import import_parents_for
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return bool(import_parents_for(request.user))
+
+    return ImportMenuItem(
+        _("Procedure importeren"),
+        reverse("documents_procedure_import"),
+        icon_name="upload",
+        order=175,
     )

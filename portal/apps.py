@@ -8,9 +8,15 @@ def _sync_roles(sender, **kwargs):
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
     if sender is not with_models[-1]:
         return
+    from documents.workflow import revision_workflow_ensure
+
     from .services import roles_sync
 
     roles_sync()
+    revision_workflow_ensure()
+    from documents.services import versions_backfill
+
+    versions_backfill()
 
 
 class PortalConfig(AppConfig):

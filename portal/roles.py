@@ -50,7 +50,9 @@ DOSSIER_EDIT = (
     "cases.add_notary",
     "cases.change_notary",
 )
-PAGE_EDIT = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# The quality officer drafts and submits revisions; management approves and so
+# publishes them (workflow "Wijziging kwaliteitsdocument", documents/workflow.py).
+PAGE_EDIT = ("add_page", "change_page", "lock_page", "unlock_page")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ ROLES: tuple[Role, ...] = (
         name="Portefeuillehouder Q",
         summary=(
             "Beheert het kwaliteitssysteem en het casusregister; kwalificeert "
-            "klantsignalen; publiceert procedures."
+            "klantsignalen; stelt herziene procedures op en legt ze ter "
+            "goedkeuring voor."
         ),
         permissions=(
             ADMIN_ACCESS,

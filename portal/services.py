@@ -135,3 +135,6 @@ def site_structure_ensure() -> None:
         site.root_page = home
         site.save()
     roles_sync()
+    from documents.workflow import revision_workflow_ensure
+
+    revision_workflow_ensure()

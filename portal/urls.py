@@ -18,6 +18,8 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("cases.urls")),
+    path("", include("documents.quality_urls")),
+    path("", include("documents.urls")),
     path(settings.PORTAL_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
 ]

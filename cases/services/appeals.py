@@ -21,7 +21,6 @@ from ..numbering import next_case_number
 from ..selectors import has_register_access
 from ..transitions import transition_apply
 from .dossier import decision_supersede
-from .grants import dossier_access_grant, dossier_access_revoke
 
 Reason = Appeal.Inadmissible
 
@@ -192,22 +191,9 @@ def appeal_assign_decider(*, appeal: Appeal, decider, by) -> Appeal:
         refusal = appeal_decider_refusal(locked, decider)
         if refusal:
             raise ValidationError({"decider": refusal})
-        client = locked.decision.audit.client
-        previous = locked.decider
-        if previous is not None and previous.pk != decider.pk:
-            dossier_access_revoke(
-                client=client,
-                user=previous,
-                by=None,
-                reason=f"{locked.number}: vervangen",
-            )
+        # The decider sees the dossier of the contested decision (A8), derived
+        # from this field by cases.selectors: a replaced decider loses exactly it.
         locked.decider = decider
-        dossier_access_grant(
-            client=client,
-            user=decider,
-            by=None,
-            reason=f"{locked.number}: behandelaar beroep (A7)",
-        )
 
     return transition_apply(
         case=appeal,

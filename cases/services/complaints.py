@@ -16,7 +16,6 @@ from ..models import Audit, CaseEvent, Complaint, Signal
 from ..numbering import next_case_number
 from ..procedure import applicable_procedure_version
 from ..transitions import transition_apply
-from .grants import dossier_access_grant, dossier_access_revoke
 
 HANDLE_WITHIN_MONTHS = 1  # C6
 
@@ -167,21 +166,9 @@ def complaint_assign_handler(*, complaint: Complaint, handler, by) -> Complaint:
         refusal = complaint_handler_refusal(locked, handler)
         if refusal:
             raise ValidationError({"handler": refusal})
-        previous = locked.handler
-        if previous is not None and previous.pk != handler.pk:
-            dossier_access_revoke(
-                client=locked.client,
-                user=previous,
-                by=None,
-                reason=f"{locked.number}: vervangen als behandelaar",
-            )
+        # The handler sees the client's dossier while handling (C4): derived from
+        # this field by cases.selectors, so a replaced handler loses exactly this.
         locked.handler = handler
-        dossier_access_grant(
-            client=locked.client,
-            user=handler,
-            by=None,
-            reason=f"{locked.number}: behandelaar klacht (C2)",
-        )
         return {"handler": handler.pk}
 
     return transition_apply(

@@ -63,6 +63,10 @@ def can_upload_evidence(user, client, audit=None, case=None) -> bool:
     """A user with the upload permission who can see the dossier, or the audit the
     file belongs to (an audit team member adding to their own audit); for a case,
     anyone who can see the case and may upload (the handler, the decider)."""
+    from ..models import Signal
+
+    if isinstance(case, Signal) and case.reported_by_id == user.pk:
+        return True  # S1/S5: whoever reports a signal may attach what they have
     if not user.has_perm("cases.add_evidencefile"):
         return False
     if case is not None:

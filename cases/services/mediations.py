@@ -307,7 +307,25 @@ def mediation_evaluate(
 
 
 def _end_access(locked) -> None:
-    if locked.notary is not None and locked.notary.user_id is not None:
+    still_needed = (
+        Mediation.objects.filter(
+            notary=locked.notary,
+            claimant=locked.claimant,
+            state__in=[
+                Mediation.State.CONSENTED,
+                Mediation.State.SESSION_HELD,
+                Mediation.State.EVALUATED,
+            ],
+        )
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if (
+        locked.notary is not None
+        and locked.notary.user_id is not None
+        and locked.access_until is not None
+        and not still_needed
+    ):
         dossier_access_revoke(
             client=locked.claimant,
             user=locked.notary.user,

@@ -1,6 +1,7 @@
 """Deadline reminders (`manage.py send_reminders`, for cron): signals to qualify
 (S3, 48 hours), complaints to handle (C6, one month) and appeals to decide (the
-configured target), to the people who must act, once per case, recipient and day."""
+configured target), and procedure versions to read and acknowledge (C10), to the
+people who must act, once per case, recipient and day."""
 
 from __future__ import annotations
 
@@ -63,7 +64,29 @@ def due_items(*, now: datetime.datetime, within: datetime.timedelta):
         # C6: the handler; while there is none, those who must appoint one.
         people = [complaint.handler] if complaint.handler else _register_keepers()
         items.extend((u, complaint, complaint.handle_by) for u in people)
+    items.extend(_acknowledgements_due(horizon))
     return items
+
+
+class _ReadTask:
+    """A read acknowledgement (C10) in the shape of a case for the reminder mail."""
+
+    def __init__(self, ack):
+        self.number = f"{ack.version.page.code} versie {ack.version.version_label}"
+        self.client = f"{ack.version.title} — lezen en bevestigen"
+
+
+def _acknowledgements_due(horizon):
+    from documents.models import ReadAcknowledgement
+
+    from ..deadlines import end_of_local_day
+
+    due = ReadAcknowledgement.objects.filter(
+        acknowledged_at__isnull=True,
+        due_on__lte=timezone.localdate(horizon),
+        user__is_active=True,
+    ).select_related("version__page", "user")
+    return [(a.user, _ReadTask(a), end_of_local_day(a.due_on)) for a in due]
 
 
 def reminders_send(*, days: int = 2, now: datetime.datetime | None = None) -> int:

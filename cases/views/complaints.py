@@ -24,6 +24,7 @@ from ..selectors import (
     evidence_visible_to,
     get_visible_or_404,
     has_register_access,
+    mediations_visible_to,
 )
 from ..services import (
     complaint_acknowledge,
@@ -274,13 +275,20 @@ def complaint_detail(request, pk):
             "files": _case_files(request.user, complaint, "complaint"),
             "upload_form": _upload_form(request.user, complaint, complaint.client),
             "mediations": with_uninformed_steps(
-                complaint.mediations.order_by("registered_at")
+                mediations_visible_to(request.user)
+                .filter(complaint=complaint)
+                .order_by("registered_at")
             ),
             "close_refusal": complaint_close_refusal(complaint)
             if complaint.state != Complaint.State.CLOSED
             else "",
             "overdue": complaint.is_overdue(),
+            "signal_visible": has_register_access(request.user)
+            or complaint.signal.reported_by_id == request.user.pk,
             "handler_candidates": handler_candidates,
+            "change_requests": complaint.change_requests.prefetch_related(
+                "procedures", "versions__page"
+            ),
         },
         status=400 if any(f.errors for f in forms_by_action.values()) else 200,
     )

@@ -12,8 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms import SignalForm, SignalQualifyForm
 from ..models import Client, Signal
-from ..selectors import complaints_visible_to, get_visible_or_404, has_register_access
-from ..services import signal_qualify, signal_record
+from ..selectors import (
+    complaints_visible_to,
+    evidence_visible_to,
+    get_visible_or_404,
+    has_register_access,
+)
+from ..services import evidence_upload, signal_qualify, signal_record
 from ..transitions import SIGNAL_TRANSITIONS, allowed_actions
 from .errors import add_service_errors
 
@@ -23,6 +28,7 @@ def signal_new(request):
     # Anyone may name the client a remark came from: the list holds names only.
     form = SignalForm(
         request.POST or None,
+        request.FILES or None,
         clients=Client.objects.order_by("name"),
         initial={"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
     )
@@ -40,6 +46,22 @@ def signal_new(request):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
+            for upload in data["attachments"]:
+                try:
+                    evidence_upload(
+                        client=signal.client,
+                        uploaded_file=upload,
+                        by=request.user,
+                        description=_("Bijlage bij signaal %(n)s")
+                        % {"n": signal.number},
+                        case=signal,
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    # The signal itself is in; say which file was not kept.
+                    messages.warning(
+                        request,
+                        " ".join(getattr(exc, "messages", [str(exc)])),
+                    )
             messages.success(
                 request,
                 _(
@@ -101,6 +123,9 @@ def signal_detail(request, pk):
             "events": signal.events.select_related("actor").order_by("at", "pk"),
             "overdue": signal.is_overdue(),
             "complaint": _visible_complaint(request.user, signal),
+            "files": evidence_visible_to(request.user)
+            .filter(signal=signal)
+            .order_by("uploaded_at"),
             "may_register": signal.state == Signal.State.COMPLAINT
             and has_register_access(request.user),
         },

@@ -283,3 +283,22 @@ def test_dashboard_shows_each_person_what_to_do_next(client, people, klant):
     client.force_login(people["involved"])
     body = client.get("/").content.decode()
     assert complaint.number not in body
+
+
+def test_register_escalates_a_contested_decision_to_mediation_E1(client, setup, office):
+    from cases.models import Mediation
+
+    client.force_login(office)
+    url = reverse("cases_admin:mediation_open")
+    assert "Beslissing naar mediation" in client.get("/admin/").content.decode()
+    response = client.post(url, {"decision": setup["decision"].pk, "reason": ""})
+    assert response.status_code == 400
+    assert not Mediation.objects.exists()
+    response = client.post(
+        url, {"decision": setup["decision"].pk, "reason": "Geen oplossing gevonden."}
+    )
+    mediation = Mediation.objects.get()
+    assert response["Location"] == reverse("cases_admin:mediation", args=[mediation.pk])
+    assert mediation.claimant == setup["client"]
+    client.force_login(setup["other"])
+    assert client.get(url).status_code in (302, 403)

@@ -527,3 +527,28 @@ def test_procedure_version_is_recorded_when_the_procedure_is_live(people, klant)
     )
     complaint = register(people, klant)
     assert complaint.procedure_version == "P-07 versie 2305"
+
+
+def test_C5_assessors_read_the_anonymised_summary_on_their_dashboard(
+    client, people, klant
+):
+    complaint = in_progress(people, klant)
+    complaint_update_handling(
+        complaint=complaint,
+        by=people["handler"],
+        cause_analysis="Geheime oorzaak ZORGVULDIG-VERBORGEN.",
+    )
+    reader = UserFactory(roles=[ASSESSOR])  # not the one who reported the signal
+    client.force_login(reader)
+    assert "Geleerd uit klachten" not in client.get("/").content.decode()
+    complaint_decide_anonymised(
+        complaint=complaint,
+        by=people["qo"],
+        anonymised=True,
+        summary="Rapporten op tijd sturen; bel bij vertraging.",
+    )
+    body = client.get("/").content.decode()
+    assert "Rapporten op tijd sturen" in body
+    assert "Zorggroep Klacht" not in body
+    assert "ZORGVULDIG-VERBORGEN" not in body
+    assert complaint.number not in body

@@ -179,3 +179,53 @@ def test_reporter_sees_own_signal_but_not_others_and_cannot_qualify(client, asse
     assert refused.status_code == 403
     mine.refresh_from_db()
     assert mine.state == "received"
+
+
+def test_assessor_attaches_files_to_a_signal_kept_in_the_dossier_S1(client, assessor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import EvidenceFile
+
+    klant = ClientFactory()
+    client.force_login(assessor)
+    response = client.post(
+        reverse("cases:signal_new"),
+        {
+            "client": klant.pk,
+            "channel": "email",
+            "received_at": "2026-11-02T16:00",
+            "description": "Klant mailde over de planning.",
+            "attachments": [SimpleUploadedFile("mail.txt", b"Van: klant")],
+        },
+    )
+    assert response.status_code == 302
+    signal = Signal.objects.get()
+    evidence = EvidenceFile.objects.get()
+    assert evidence.signal == signal
+    assert evidence.client == klant
+    body = client.get(reverse("cases:signal", args=[signal.pk])).content.decode()
+    assert "mail.txt" in body
+    assert (
+        client.get(reverse("cases:evidence_download", args=[evidence.uuid])).status_code
+        == 200
+    )
+
+
+def test_attachments_without_a_client_are_refused_and_nothing_is_lost(client, assessor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(assessor)
+    response = client.post(
+        reverse("cases:signal_new"),
+        {
+            "channel": "phone",
+            "received_at": "2026-11-02T16:00",
+            "description": "Mijn uitgebreide beschrijving",
+            "attachments": [SimpleUploadedFile("mail.txt", b"x")],
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Kies de klant" in body
+    assert "Mijn uitgebreide beschrijving" in body
+    assert not Signal.objects.exists()

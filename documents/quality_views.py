@@ -1,0 +1,287 @@
+"""Read acknowledgements (C10), the acknowledgement report, periodic review and
+change requests (complaint → revision)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.auth import require_admin_access
+
+from portal.roles import QUALITY_OFFICER
+
+from .models import (
+    ChangeRequest,
+    ProcedurePage,
+    ProcedureVersion,
+    ReadAcknowledgement,
+)
+from .services import (
+    acknowledgement_record,
+    change_request_open,
+    review_record_no_change,
+)
+
+
+def _is_quality_officer(user) -> bool:
+    return user.is_superuser or user.has_role(QUALITY_OFFICER)
+
+
+@require_POST
+def acknowledge(request, code, label):
+    """ "Gelezen en begrepen" for one published version."""
+    version = get_object_or_404(
+        ProcedureVersion.objects.select_related("page"),
+        page__code=code,
+        version_label=label,
+    )
+    if not version.page.live:
+        raise Http404
+    acknowledgement_record(version=version, user=request.user)
+    messages.success(
+        request,
+        _("Vastgelegd: u hebt %(code)s versie %(v)s gelezen en begrepen.")
+        % {"code": code, "v": label},
+    )
+    return redirect(version.page.url)
+
+
+def pending_acknowledgements(user):
+    return (
+        ReadAcknowledgement.objects.filter(user=user, acknowledged_at__isnull=True)
+        .select_related("version__page")
+        .order_by("due_on", "pk")
+    )
+
+
+# -- reports for the quality officer -----------------------------------------
+
+
+class AckFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("alle")),
+            ("open", gettext_lazy("nog niet gelezen")),
+            ("overdue", gettext_lazy("te laat")),
+            ("done", gettext_lazy("gelezen")),
+        ],
+    )
+    procedure = forms.ModelChoiceField(
+        label=gettext_lazy("Procedure"),
+        queryset=ProcedurePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("alle"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = ProcedurePage.objects.order_by("code")
+
+
+def _ack_rows(form):
+    rows = ReadAcknowledgement.objects.select_related("version__page", "user").order_by(
+        "version__page__code", "-version__published_at", "user__last_name", "pk"
+    )
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        today = timezone.localdate()
+        if status == "open":
+            rows = rows.filter(acknowledged_at__isnull=True)
+        elif status == "overdue":
+            rows = rows.filter(acknowledged_at__isnull=True, due_on__lt=today)
+        elif status == "done":
+            rows = rows.filter(acknowledged_at__isnull=False)
+        if form.cleaned_data["procedure"]:
+            rows = rows.filter(version__page=form.cleaned_data["procedure"])
+    return rows
+
+
+def _status(ack, today) -> str:
+    if ack.acknowledged_at:
+        return str(_("gelezen"))
+    return str(_("te laat")) if today > ack.due_on else str(_("open"))
+
+
+@require_admin_access
+def acknowledgement_report(request):
+    """Procedure x person: status, due date, overdue; CSV export."""
+    if not _is_quality_officer(request.user) and not request.user.has_perm(
+        "cases.view_register"
+    ):
+        raise PermissionDenied
+    form = AckFilterForm(request.GET or None)
+    rows = list(_ack_rows(form))
+    today = timezone.localdate()
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(
+            ["Procedure", "Versie", "Medewerker", "Uiterlijk", "Status", "Gelezen op"]
+        )
+        for a in rows:
+            writer.writerow(
+                [
+                    f"{a.version.page.code} {a.version.title}",
+                    a.version.version_label,
+                    a.user.get_full_name() or a.user.username,
+                    a.due_on.strftime("%d-%m-%Y"),
+                    _status(a, today),
+                    timezone.localtime(a.acknowledged_at).strftime("%d-%m-%Y %H:%M")
+                    if a.acknowledged_at
+                    else "",
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="leesbevestigingen-{today:%Y-%m-%d}.csv"'
+        )
+        return response
+    totals = ReadAcknowledgement.objects.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        overdue=Count("pk", filter=Q(acknowledged_at__isnull=True, due_on__lt=today)),
+    )
+    return render(
+        request,
+        "documents/admin/acknowledgements.html",
+        {
+            "form": form,
+            "rows": [(a, _status(a, today)) for a in rows],
+            "totals": totals,
+        },
+    )
+
+
+@require_admin_access
+@require_http_methods(["GET", "POST"])
+def review_report(request):
+    """Periodic review: procedures due within 60 days or overdue, with the action
+    "geen wijziging nodig" that records the review and moves the date on."""
+    if not _is_quality_officer(request.user) and not request.user.has_perm(
+        "cases.view_register"
+    ):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if request.method == "POST":
+        page = get_object_or_404(ProcedurePage, pk=request.POST.get("page"))
+        try:
+            review = review_record_no_change(
+                page=page, by=request.user, note=request.POST.get("note", "")
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(code)s beoordeeld: geen wijziging nodig. Volgende "
+                    "beoordeling: %(d)s."
+                )
+                % {
+                    "code": page.code,
+                    "d": review.next_review_date.strftime("%d-%m-%Y"),
+                },
+            )
+        return redirect("documents_admin:reviews")
+    horizon = today + timezone.timedelta(days=60)
+    pages = (
+        ProcedurePage.objects.filter(live=True, review_date__lte=horizon)
+        .order_by("review_date", "code")
+        .prefetch_related("reviews")
+    )
+    return render(
+        request,
+        "documents/admin/reviews.html",
+        {
+            "rows": [(p, p.review_date < today) for p in pages],
+            "today": today,
+            "may_review": _is_quality_officer(request.user),
+        },
+    )
+
+
+class ChangeRequestForm(forms.Form):
+    procedures = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Te wijzigen procedures"),
+        queryset=ProcedurePage.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Kies de procedure(s).")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Wat moet er veranderen en waarom?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Beschrijf de wijziging.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedures"].queryset = ProcedurePage.objects.filter(
+            live=True
+        ).order_by("code")
+
+
+@require_admin_access
+@require_http_methods(["GET", "POST"])
+def change_request_new(request, complaint_pk):
+    """C10: from a complaint marked "leads to a change"."""
+    from cases.models import Complaint
+    from cases.selectors import get_visible_or_404
+
+    complaint = get_visible_or_404(request.user, Complaint, pk=complaint_pk)
+    if not _is_quality_officer(request.user):
+        raise PermissionDenied
+    form = ChangeRequestForm(
+        request.POST or None, initial={"reason": complaint.change_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_request_open(
+                complaint=complaint,
+                procedures=form.cleaned_data["procedures"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Wijzigingsverzoek geopend. Kies het bij de herziening van de "
+                    "procedure (tabblad 'Herziening')."
+                ),
+            )
+            return redirect("cases_admin:complaint", pk=complaint.pk)
+    return render(
+        request,
+        "documents/admin/change_request_new.html",
+        {"form": form, "complaint": complaint},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_admin_access
+def change_request_list(request):
+    if not request.user.has_perm("cases.view_register"):
+        raise PermissionDenied
+    requests = (
+        ChangeRequest.objects.select_related("complaint", "opened_by")
+        .prefetch_related("procedures", "versions__page")
+        .order_by("state", "-opened_at")
+    )
+    return render(
+        request, "documents/admin/change_requests.html", {"requests": requests}
+    )

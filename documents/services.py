@@ -1,0 +1,254 @@
+"""Writes of the quality documents: what happens when a procedure version is
+published (C10), read acknowledgements, change requests and periodic reviews."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.roles import ASSESSOR, QUALITY_OFFICER, ROLES_BY_CODE
+
+from .models import (
+    ChangeRequest,
+    ProcedurePage,
+    ProcedureReview,
+    ProcedureVersion,
+    ReadAcknowledgement,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _is_quality_officer(user) -> bool:
+    return bool(user and (user.is_superuser or user.has_role(QUALITY_OFFICER)))
+
+
+def version_label_for(page: ProcedurePage, moment: datetime.datetime) -> str:
+    """The organisation's YYMM label ("versie 2305" = May 2023) of a publication at
+    ``moment``, unique per document: a second publication in the same month gets
+    "-2", "-3", ... A label given beforehand (an imported historical version, the
+    first version of an existing document) is kept when it is still free."""
+    used = set(page.versions.values_list("version_label", flat=True))
+    preset = (page.version_label or "").strip()
+    if preset and preset not in used and not page.versions.exists():
+        return preset
+    base = timezone.localtime(moment).strftime("%y%m")
+    label, n = base, 1
+    while label in used:
+        n += 1
+        label = f"{base}-{n}"
+    return label
+
+
+def informed_users(page: ProcedurePage):
+    """Assessors and the members of the groups chosen on the procedure."""
+    groups = [
+        ROLES_BY_CODE[ASSESSOR].name,
+        *page.notify_groups.values_list("name", flat=True),
+    ]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def version_publish_record(
+    *, page: ProcedurePage, revision, by=None
+) -> ProcedureVersion:
+    """Called when a procedure revision goes live: record the version with its YYMM
+    label, render and keep its controlled PDF, close what a change request asked
+    for, create a read-acknowledgement task for each informed person and tell them
+    by e-mail. Idempotent per revision."""
+    existing = ProcedureVersion.objects.filter(revision=revision).first()
+    if existing is not None:
+        return existing
+    published_at = timezone.now()
+    with transaction.atomic():
+        page = ProcedurePage.objects.select_for_update().get(pk=page.pk)
+        label = version_label_for(page, published_at)
+        change_request = page.change_request
+        if change_request is not None and (
+            change_request.state != ChangeRequest.State.OPEN
+            or change_request.versions.filter(page=page).exists()
+            or not change_request.procedures.filter(pk=page.pk).exists()
+        ):
+            change_request = None  # carried over from an earlier revision
+        version = ProcedureVersion.objects.create(
+            page=page,
+            revision=revision,
+            version_label=label,
+            title=page.title,
+            effective_date=page.effective_date,
+            change_summary=page.change_summary,
+            change_request=change_request,
+            published_at=published_at,
+            published_by=by,
+        )
+        ProcedurePage.objects.filter(pk=page.pk).update(version_label=label)
+        if change_request is not None:
+            change_request_resolve_if_done(change_request)
+        due = timezone.localdate(published_at) + datetime.timedelta(
+            days=page.acknowledge_within_days
+        )
+        people = list(informed_users(page))
+        ReadAcknowledgement.objects.bulk_create(
+            [ReadAcknowledgement(version=version, user=u, due_on=due) for u in people],
+            ignore_conflicts=True,
+        )
+        transaction.on_commit(lambda: _notify(version, people, due))
+    _render_pdf_soft(version)
+    return version
+
+
+def _render_pdf_soft(version: ProcedureVersion) -> None:
+    try:
+        from .pdf import procedure_pdf
+    except ImportError:  # pragma: no cover - the PDF module is optional here
+        return
+    try:
+        procedure_pdf(version)
+    except Exception:
+        # The version is published; the PDF is rendered again on first download.
+        logger.exception("Controlled PDF of %s could not be rendered", version)
+
+
+def _notify(version: ProcedureVersion, people, due) -> None:
+    subject = _("Nieuwe versie: %(code)s %(title)s (versie %(v)s)") % {
+        "code": version.page.code,
+        "title": version.title,
+        "v": version.version_label,
+    }
+    for user in people:
+        if not user.email:
+            continue
+        body = render_to_string(
+            "documents/email/new_version.txt",
+            {
+                "user": user,
+                "version": version,
+                "due": due,
+                "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + version.page.url,
+            },
+        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def acknowledgement_record(*, version: ProcedureVersion, user) -> ReadAcknowledgement:
+    """ "Gelezen en begrepen": recorded per user and version. Someone without a task
+    may acknowledge too (it is then recorded, due today)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    ack, _created = ReadAcknowledgement.objects.get_or_create(
+        version=version, user=user, defaults={"due_on": timezone.localdate()}
+    )
+    if ack.acknowledged_at is None:
+        ack.acknowledged_at = timezone.now()
+        ack.save(update_fields=["acknowledged_at"])
+    return ack
+
+
+def change_request_open(*, complaint, procedures, reason: str, by) -> ChangeRequest:
+    """C10: the quality officer opens a change request from a complaint marked
+    "leads to a change", naming the procedures to change and why."""
+    if not _is_quality_officer(by):
+        raise PermissionDenied(
+            _("Alleen de portefeuillehouder Q opent een wijzigingsverzoek (C10).")
+        )
+    if not complaint.leads_to_change:
+        raise ValidationError(
+            _(
+                "Klacht %(n)s is niet gemarkeerd als 'leidt tot wijziging van het "
+                "kwaliteitssysteem' (C10). Leg dat eerst vast bij de klacht."
+            )
+            % {"n": complaint.number}
+        )
+    procedures = list(procedures)
+    if not procedures:
+        raise ValidationError(
+            {"procedures": _("Kies de procedure(s) die moeten veranderen.")}
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Beschrijf wat er moet veranderen en waarom.")}
+        )
+    with transaction.atomic():
+        request = ChangeRequest.objects.create(
+            complaint=complaint, reason=reason, opened_by=by
+        )
+        request.procedures.set(procedures)
+    return request
+
+
+def change_request_resolve_if_done(request: ChangeRequest) -> bool:
+    """Close the request once every named procedure has a version published for it."""
+    remaining = request.procedures.exclude(
+        pk__in=request.versions.values("page_id")
+    ).exists()
+    if remaining or request.state == ChangeRequest.State.CLOSED:
+        return False
+    request.state = ChangeRequest.State.CLOSED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["state", "closed_at"])
+    return True
+
+
+def review_record_no_change(
+    *, page: ProcedurePage, by, note: str = ""
+) -> ProcedureReview:
+    """Periodic review: "geen wijziging nodig" records the review and moves the next
+    review date twelve months on (from today)."""
+    if not _is_quality_officer(by) and not by.has_role(page.owner_role):
+        raise PermissionDenied(
+            _("Alleen de portefeuillehouder Q of de eigenaar beoordeelt de procedure.")
+        )
+    next_date = timezone.localdate() + relativedelta(months=12)
+    with transaction.atomic():
+        review = ProcedureReview.objects.create(
+            page=page, reviewed_by=by, note=note, next_review_date=next_date
+        )
+        # The review date is document metadata, not content: moving it on must not
+        # need a new revision and approval.
+        ProcedurePage.objects.filter(pk=page.pk).update(review_date=next_date)
+    return review
+
+
+def versions_backfill() -> int:
+    """Give every live procedure published before versions were recorded its first
+    version row (from its live revision; no notifications, no read tasks; the PDF
+    is rendered on first download). Idempotent; returns the number created."""
+    created = 0
+    for page in ProcedurePage.objects.live().filter(versions__isnull=True):
+        revision = page.live_revision or page.latest_revision
+        if revision is None:
+            continue
+        moment = page.last_published_at or timezone.now()
+        label = (page.version_label or "").strip() or timezone.localtime(
+            moment
+        ).strftime("%y%m")
+        ProcedureVersion.objects.get_or_create(
+            revision=revision,
+            defaults={
+                "page": page,
+                "version_label": label,
+                "title": page.title,
+                "effective_date": page.effective_date,
+                "change_summary": page.change_summary,
+                "published_at": moment,
+            },
+        )
+        if page.version_label != label:
+            ProcedurePage.objects.filter(pk=page.pk).update(version_label=label)
+        created += 1
+    return created
