@@ -231,6 +231,7 @@ class ChangeRequestForm(forms.Form):
         self.fields["procedures"].queryset = ProcedurePage.objects.filter(
             live=True
         ).order_by("code")
+        self.fields["procedures"].label_from_instance = lambda p: f"{p.code} {p.title}"
 
 
 @require_admin_access

@@ -103,6 +103,11 @@ def version_publish_record(
             days=page.acknowledge_within_days
         )
         people = list(informed_users(page))
+        # An unread older version need not be read any more: the new one replaces
+        # it (the report then shows the task for the version in force).
+        ReadAcknowledgement.objects.filter(
+            version__page=page, acknowledged_at__isnull=True
+        ).exclude(version=version).delete()
         ReadAcknowledgement.objects.bulk_create(
             [ReadAcknowledgement(version=version, user=u, due_on=due) for u in people],
             ignore_conflicts=True,

@@ -421,3 +421,21 @@ def test_pages_published_before_versions_existed_get_their_first_version(
     assert version.revision == procedure.live_revision
     assert not ReadAcknowledgement.objects.exists()
     assert versions_backfill() == 0
+
+
+def test_a_new_version_replaces_unread_tasks_of_the_older_one(people, procedure):
+    revise(procedure, people["qo"], summary="Eerste herziening.")
+    page = approve_through_workflow(procedure, people["qo"], people["management"])
+    first = page.versions.order_by("-published_at").first()
+    acknowledgement_record(version=first, user=people["assessor2"])
+    revise(page, people["qo"], summary="Tweede herziening.")
+    page = approve_through_workflow(page, people["qo"], people["management"])
+    latest = page.versions.order_by("-published_at").first()
+    pending = ReadAcknowledgement.objects.filter(acknowledged_at__isnull=True)
+    assert {(a.user, a.version) for a in pending} == {
+        (people["assessor"], latest),
+        (people["assessor2"], latest),
+    }
+    assert ReadAcknowledgement.objects.filter(
+        user=people["assessor2"], version=first, acknowledged_at__isnull=False
+    ).exists()
