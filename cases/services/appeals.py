@@ -263,11 +263,18 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
     def effect(locked):
         locked.outcome_sent_at = timezone.now()
         letter = _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_OUTCOME, by)
+        register = {}
         if locked.new_decision is not None and not locked.new_decision.is_emailed:
             # The outcome e-mail carries the new decision: from now on it is final
             # and immutable like any e-mailed decision (A9, A12).
             CertificationDecision.objects.filter(pk=locked.new_decision_id).update(
                 emailed_at=locked.outcome_sent_at
+            )
+            register = register_apply_decision(
+                decision=locked.new_decision,
+                by=by,
+                reason=_("Beroep %(n)s: beslissing gewijzigd (A9)")
+                % {"n": locked.number},
             )
         internal = {
             u.email
@@ -283,7 +290,7 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
                 settings.DEFAULT_FROM_EMAIL,
                 sorted(internal),
             )
-        return letter
+        return {**letter, **({"register": register} if register else {})}
 
     return transition_apply(
         case=appeal, action="send_outcome", by=by, effect=effect, claimant_informed=True
@@ -303,3 +310,49 @@ def appeal_send_inadmissibility(*, appeal: Appeal, by) -> Appeal:
         effect=effect,
         claimant_informed=True,
     )
+
+
+# A9: what a final decision means for the client register and the certificate.
+_CERTIFICATE_STATUS = {
+    CertificationDecision.Outcome.GRANTED: "active",
+    CertificationDecision.Outcome.CONTINUED: "active",
+    CertificationDecision.Outcome.SUSPENDED: "suspended",
+    CertificationDecision.Outcome.WITHDRAWN: "withdrawn",
+}
+_CLIENT_STATUS = {
+    CertificationDecision.Outcome.GRANTED: "holder",
+    CertificationDecision.Outcome.CONTINUED: "holder",
+    CertificationDecision.Outcome.WITHDRAWN: "former",
+}
+
+
+def register_apply_decision(*, decision: CertificationDecision, by, reason: str):
+    """A9: after a changed decision the client register is updated and the current
+    certificate adjusted where needed (a new certificate version; the old one
+    stays). Returns what changed, for the logbook."""
+    from ..models import Certificate, Client
+    from .dossier import certificate_adjust
+
+    client = decision.audit.client
+    changed = {}
+    new_status = _CLIENT_STATUS.get(decision.outcome)
+    if new_status and client.status != new_status:
+        Client.objects.filter(pk=client.pk).update(status=new_status)
+        changed["client_status"] = new_status
+    certificate_status = _CERTIFICATE_STATUS.get(decision.outcome)
+    current = (
+        Certificate.objects.filter(client=client, next_version__isnull=True)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    if certificate_status and current and current.status != certificate_status:
+        new = certificate_adjust(
+            certificate=current,
+            by=by,
+            reason=reason,
+            decision=decision,
+            status=certificate_status,
+            on_behalf_of_rule=True,
+        )
+        changed["certificate"] = f"{new.number} v{new.version}: {certificate_status}"
+    return changed

@@ -235,11 +235,18 @@ def certificate_issue(
 
 @transaction.atomic
 def certificate_adjust(
-    *, certificate: Certificate, by, reason: str, decision=None, **changes
+    *,
+    certificate: Certificate,
+    by,
+    reason: str,
+    decision=None,
+    on_behalf_of_rule: bool = False,
+    **changes,
 ) -> Certificate:
     """Adjust a certificate by issuing a new version; the old one stays as it was
-    (A9). Only the current version can be adjusted."""
-    if not has_register_access(by):
+    (A9). Only the current version can be adjusted. ``on_behalf_of_rule``: a
+    service applying a rule (A9 after an appeal) adjusts it for the register."""
+    if not on_behalf_of_rule and not has_register_access(by):
         raise PermissionDenied(_("Alleen de officemanager of Q beheert certificaten."))
     old = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if not old.is_current:

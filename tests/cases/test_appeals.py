@@ -340,3 +340,43 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers():
     with ThreadPoolExecutor(max_workers=20) as pool:
         numbers = list(pool.map(register, range(20)))
     assert sorted(numbers) == [f"K-2026-{n:04d}" for n in range(1, 21)]
+
+
+@pytest.mark.parametrize(
+    ("new_outcome", "certificate_status", "client_status"),
+    [("suspended", "suspended", "holder"), ("withdrawn", "withdrawn", "former")],
+)
+def test_changed_decision_updates_client_register_and_certificate_A9(
+    setup, office, assigned, new_outcome, certificate_status, client_status
+):
+    from cases.models import Certificate, Client
+    from cases.services import certificate_issue
+
+    certificate = certificate_issue(
+        client=setup["client"],
+        number="CERT-1",
+        scope="Zorg",
+        valid_from=datetime.date(2025, 1, 1),
+        valid_until=datetime.date(2028, 1, 1),
+        decision=setup["decision"],
+        by=office,
+    )
+    appeal_decide(
+        appeal=assigned,
+        outcome="changed",
+        motivation="Bij nader inzien onvoldoende.",
+        new_outcome=new_outcome,
+        by=setup["other"],
+        non_discrimination_confirmed=True,
+    )
+    # Nothing changes in the register before the outcome is sent (final).
+    assert Certificate.objects.count() == 1
+    appeal_send_outcome(appeal=assigned, by=setup["other"])
+    certificate.refresh_from_db()
+    assert certificate.status == "active"  # the old version stays as it was
+    current = Certificate.objects.get(previous=certificate)
+    assert current.status == certificate_status
+    assert current.decision == assigned.new_decision
+    assert Client.objects.get(pk=setup["client"].pk).status == client_status
+    event = assigned.events.get(action="send_outcome")
+    assert event.data["register"]["certificate"].endswith(certificate_status)
