@@ -59,3 +59,19 @@ def demo_live(transactional_db, live_server):
 
     load_demo()
     return live_server
+
+
+def login(page, base, username):
+    """Log in as a demo user in a fresh session (cookies of an earlier user gone)
+    and wait until the login form is left behind."""
+    from playwright.sync_api import expect
+
+    from portal.demo import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/inloggen/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    expect(page.locator("input[name=password]")).to_have_count(0)

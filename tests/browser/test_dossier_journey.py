@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
 from tests import samples
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,15 +29,6 @@ TXT_BYTES = (
 ).encode()
 # Set to a path to keep a screenshot of the dossier page after the upload.
 SCREENSHOT = os.environ.get("PORTAL_DOSSIER_SCREENSHOT")
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/inloggen/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
-    expect(page.locator("input[name=password]")).to_have_count(0)
 
 
 def _new_page(browser):
@@ -80,7 +71,7 @@ def test_office_uploads_two_files_and_an_outside_assessor_gets_not_found(
     client, dossier_url = _dossier_url(base, CLIENT)
     assert not client.audits.exists()  # general evidence, no audit team at all
 
-    _login(page, base, "office")
+    login(page, base, "office")
     page.goto(dossier_url)
     expect(page.get_by_role("heading", name=CLIENT, level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Bewijsstukken toevoegen")).to_be_visible()
@@ -136,7 +127,7 @@ def test_office_uploads_two_files_and_an_outside_assessor_gets_not_found(
     # An assessor outside that dossier: the same URLs are simply not found.
     outsider = _new_page(browser)
     try:
-        _login(outsider, base, "beoordelaar")
+        login(outsider, base, "beoordelaar")
         for url, name in ((txt_url, TXT_NAME), (pdf_url, PDF_NAME)):
             response = outsider.goto(url)
             assert response.status == 404, url
@@ -164,7 +155,7 @@ def test_assessor_in_the_audit_team_does_download_that_audits_evidence(
     assert report.audit.team_leader.username == "beoordelaar"
     page = _new_page(browser)
     try:
-        _login(page, base, "beoordelaar")
+        login(page, base, "beoordelaar")
         url = base + reverse("cases:evidence_download", args=[report.uuid])
         response = page.request.get(url)
         assert response.status == 200
@@ -183,7 +174,7 @@ def test_refused_file_is_reported_in_dutch_and_the_other_file_is_stored(
     evidence_root = tmp_path / "evidence"  # tests/conftest.py's evidence storage
     before = set(_evidence_files(evidence_root))  # the demo's report is there
 
-    _login(page, base, "office")
+    login(page, base, "office")
     page.goto(dossier_url)
     _upload(
         page,

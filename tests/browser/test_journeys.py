@@ -1,21 +1,13 @@
 import pytest
 
-from portal.demo import DEMO_PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/inloggen/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
-
-
 def test_assessor_logs_in_sees_dutch_dashboard_and_opens_a_procedure(page, demo_live):
     base = demo_live.url
-    _login(page, base, "beoordelaar")
+    login(page, base, "beoordelaar")
     assert page.url == f"{base}/"
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.get_by_role("heading", name="Mijn werk").is_visible()
@@ -30,7 +22,7 @@ def test_assessor_logs_in_sees_dutch_dashboard_and_opens_a_procedure(page, demo_
     assert page.url.endswith("#sectie-beroep")
 
 
-def test_anonymous_visitor_is_sent_to_the_login(page, demo_live):
+def test_anonymous_visitor_is_sent_to_thelogin(page, demo_live):
     base = demo_live.url
     page.goto(f"{base}/handboek/")
     assert "/inloggen/?next=/handboek/" in page.url

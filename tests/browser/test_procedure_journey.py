@@ -5,18 +5,9 @@ comparison, acknowledges, and downloads the PDF."""
 import pytest
 from django.utils import timezone
 
-from portal.demo import DEMO_PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/inloggen/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
 
 
 def _action_menu(page, button_name):
@@ -48,7 +39,7 @@ def test_revision_after_complaint_reaches_the_assessor(page, demo_live):
     before = procedure.version_label
 
     # The quality officer opens a change request from the complaint (C10) ...
-    _login(page, base, "kwaliteit")
+    login(page, base, "kwaliteit")
     page.goto(f"{base}/admin/klantdossier/klachten/{complaint.pk}/")
     page.get_by_role("link", name="Wijzigingsverzoek openen").click()
     page.wait_for_load_state("domcontentloaded")
@@ -71,7 +62,7 @@ def test_revision_after_complaint_reaches_the_assessor(page, demo_live):
     assert procedure.version_label == before
 
     # Management approves; approval publishes.
-    _login(page, base, "directie")
+    login(page, base, "directie")
     page.goto(f"{base}/admin/pages/{procedure.pk}/edit/")
     page.locator(
         "footer .dropdown-toggle, [data-w-dropdown-target='toggle']"
@@ -83,7 +74,7 @@ def test_revision_after_complaint_reaches_the_assessor(page, demo_live):
     assert procedure.version_label == label
 
     # The assessor sees it on the dashboard, compares, acknowledges, gets the PDF.
-    _login(page, base, "beoordelaar")
+    login(page, base, "beoordelaar")
     panel = page.locator("#panel-leesbevestigingen")
     assert panel.get_by_text(f"versie {label}").is_visible()
     panel.get_by_role("link", name="Klachten en beroep").click()

@@ -7,17 +7,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from portal.demo import DEMO_PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/inloggen/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
 
 
 def _step(page, label):
@@ -34,7 +26,7 @@ def test_signal_to_closed_complaint(page, demo_live, tmp_path):
     base = demo_live.url
 
     # An assessor files a signal on the front-end after an audit day (S1, S5).
-    _login(page, base, "beoordelaar")
+    login(page, base, "beoordelaar")
     page.goto(f"{base}/signalen/nieuw/")
     page.select_option("select[name=client]", label="Zorggroep De Linde")
     page.select_option("select[name=channel]", value="in_person")
@@ -48,7 +40,7 @@ def test_signal_to_closed_complaint(page, demo_live, tmp_path):
     assert page.get_by_text("is doorgegeven aan de portefeuillehouder Q").is_visible()
 
     # The quality officer qualifies it from the dashboard (S2, S3).
-    _login(page, base, "kwaliteit")
+    login(page, base, "kwaliteit")
     panel = page.locator("#panel-zaken")
     panel.get_by_role("link", name="Zorggroep De Linde").click()
     page.wait_for_load_state("domcontentloaded")
@@ -87,7 +79,7 @@ def test_signal_to_closed_complaint(page, demo_live, tmp_path):
 
     # The handler finds it on the dashboard, records the cause analysis, uploads
     # evidence and closes with the client satisfied (C4, C8).
-    _login(page, base, "kerngroep2")
+    login(page, base, "kerngroep2")
     page.locator("#panel-register").get_by_role("link", name=complaint.number).click()
     page.wait_for_load_state("domcontentloaded")
     step = _step(page, "Behandelgegevens bijwerken")
@@ -158,7 +150,7 @@ def test_appeal_late_inadmissible_then_timely_handled_by_another_decider(
         page.get_by_role("button", name="Registreren", exact=True).click()
         page.wait_for_load_state("domcontentloaded")
 
-    _login(page, base, "office")
+    login(page, base, "office")
     # One month and one day after the decision e-mail: late (A2, A3).
     local = emailed.astimezone(ZoneInfo("Europe/Amsterdam"))
     late = (local + relativedelta(months=1, days=1)).replace(hour=9, minute=0)
@@ -185,7 +177,7 @@ def test_appeal_late_inadmissible_then_timely_handled_by_another_decider(
     page.wait_for_load_state("domcontentloaded")
 
     # The other decider changes the decision (A8, A9, A10).
-    _login(page, base, "beslisser2")
+    login(page, base, "beslisser2")
     page.goto(f"{base}/admin/klantdossier/beroepen/{appeal.pk}/")
     page.select_option("select[name=outcome]", value="changed")
     page.fill("textarea[name=outcome_motivation]", "De bevinding is weerlegd.")
