@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("documents.quality_urls")),
     path("", include("documents.urls")),
+    path("zoeken/", include("search.urls")),
     path(settings.PORTAL_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
 ]

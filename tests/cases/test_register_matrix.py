@@ -1633,7 +1633,7 @@ def test_closing_one_mediation_keeps_the_notarys_access_for_another(world, clien
 
 
 EMPTY_INDEX_SEARCH_BUG = (
-    "BUG: search/backends/whoosh/storage.py pk_to_docnum() calls "
+    "FIXED (regression test): search/backends/whoosh/storage.py pk_to_docnum() calls "
     "reader.column_reader('pk'), which Whoosh's empty reader does not implement: "
     "a search whose scope is a subquery (Untranslatable, backend.py _allowed()) "
     "on an index without documents raises NotImplementedError, so the admin page "
@@ -1641,9 +1641,6 @@ EMPTY_INDEX_SEARCH_BUG = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason=EMPTY_INDEX_SEARCH_BUG, raises=NotImplementedError
-)
 def test_admin_page_search_on_an_empty_page_index_answers_200(world, client):
     """A fresh install before its first page is indexed (or a rebuilt index)."""
     from wagtail.models import Page

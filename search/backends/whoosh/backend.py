@@ -25,17 +25,37 @@ from .compiler import (
     WhooshAutocompleteQueryCompiler,
     WhooshSearchQueryCompiler,
 )
+from .docset import restrict
 from .schema import PK, IndexLayout, filter_field_name, from_index_value
 from .storage import IndexStore, close_searchers
 
-#: Documents per commit when indexing; bounds memory and the loss on a crash.
-COMMIT_EVERY = 5_000
+#: Allowed sets smaller than this share of the index are intersected inside
+#: the matcher (see ``docset``); larger ones use Whoosh's ``filter=``.
+INTERSECT_BELOW = 0.3
+
+#: Documents per commit when indexing outside a rebuild (``add_bulk`` of a
+#: large list); bounds the documents held at once and the loss on a crash.
+COMMIT_EVERY = 2_000
+
+
+def _related(a, b) -> bool:
+    """Whether two models of one index can share primary keys (MTI relatives)."""
+    return issubclass(a, b) or issubclass(b, a)
 
 
 class WhooshIndex(BaseIndex):
-    """One Whoosh index directory holding a model hierarchy."""
+    """One Whoosh index directory holding a model hierarchy.
 
-    def __init__(self, backend, root, path: str | None = None) -> None:
+    A live index commits every ``add_items`` call (a web request saving one
+    object, or ``add_bulk``). A *staging* index, which the rebuilder creates
+    for ``update_index``, keeps one writer open for the whole rebuild: the
+    documents of each chunk go into the writer's posting pool, which spills to
+    temporary run files when it reaches ``LIMITMB``, so memory is bounded by
+    that budget and not by the number of objects, and the index is written
+    once, as one segment, when the rebuild finishes.
+    """
+
+    def __init__(self, backend, root, path: str | None = None, staging=False) -> None:
         super().__init__(backend)
         self.root = root
         self.name = root._meta.label_lower.replace(".", "_")
@@ -47,6 +67,11 @@ class WhooshIndex(BaseIndex):
             lock_timeout=backend.lock_timeout,
             limitmb=backend.limitmb,
         )
+        self.staging = staging
+        self._bulk_writer = None
+        self._bulk_models: list[type] = []
+        self._bulk_replace = False
+        self.indexed_count = 0
 
     def __str__(self) -> str:
         return self.name
@@ -66,16 +91,20 @@ class WhooshIndex(BaseIndex):
     def add_items(self, model, items) -> None:
         if not class_is_indexed(model):
             return
-        docs: dict[str, dict] = {}
+        if self.staging:
+            self._add_to_rebuild(model, items)
+            return
+        chunk: dict[str, dict] = {}
+        ix = None
         for obj in items:
             doc = self.layout.document(obj)
-            docs[doc[PK]] = doc
-        if not docs:
-            return
-        ix = self.store.open()
-        batch = list(docs.values())
-        for start in range(0, len(batch), COMMIT_EVERY):
-            self._write(ix, batch[start : start + COMMIT_EVERY])
+            chunk[doc[PK]] = doc
+            if len(chunk) >= COMMIT_EVERY:
+                ix = ix or self.store.open()
+                self._write(ix, chunk.values())
+                chunk = {}
+        if chunk:
+            self._write(ix or self.store.open(), chunk.values())
 
     def _write(self, ix, docs) -> None:
         writer = self.store.writer(ix)
@@ -90,6 +119,48 @@ class WhooshIndex(BaseIndex):
             writer.cancel()
             raise
         writer.commit(merge=True)
+
+    # -------------------------------------------------------------- rebuild
+
+    def _add_to_rebuild(self, model, items) -> None:
+        switching = self._bulk_models and model is not self._bulk_models[-1]
+        if switching and any(_related(model, seen) for seen in self._bulk_models):
+            # Objects of a parent and a child model may share a primary key:
+            # commit what we have, so that from now on each object can replace
+            # an earlier version of itself.
+            self.commit_rebuild()
+            self._bulk_replace = True
+        if model not in self._bulk_models:
+            self._bulk_models.append(model)
+        writer = self._bulk_writer
+        if writer is None:
+            writer = self._bulk_writer = self.store.writer(bulk=True)
+        docs: dict[str, dict] = {}
+        for obj in items:
+            doc = self.layout.document(obj)
+            docs[doc[PK]] = doc
+        try:
+            if self._bulk_replace:
+                with writer.searcher() as searcher:
+                    for key in docs:
+                        writer.delete_by_term(PK, key, searcher=searcher)
+            for doc in docs.values():
+                writer.add_document(**doc)
+        except BaseException:
+            self.cancel_rebuild()
+            raise
+        self.indexed_count += len(docs)
+
+    def commit_rebuild(self) -> None:
+        """Write what the rebuild's writer holds (one segment) and close it."""
+        writer, self._bulk_writer = self._bulk_writer, None
+        if writer is not None:
+            writer.commit(merge=False)
+
+    def cancel_rebuild(self) -> None:
+        writer, self._bulk_writer = self._bulk_writer, None
+        if writer is not None:
+            writer.cancel()
 
     def delete_item(self, item) -> None:
         if not class_is_indexed(type(item)):
@@ -110,6 +181,8 @@ class WhooshRebuilder:
     Searches keep using the old index while the new one is built; the swap is
     two directory renames. Writes that reach the old index during the rebuild
     are lost, exactly as with the Elasticsearch backend's atomic rebuilder.
+    Leftovers of a rebuild that crashed (a staging directory whose write lock
+    nobody holds) are removed when the next rebuild starts.
     """
 
     def __init__(self, index: WhooshIndex) -> None:
@@ -118,14 +191,18 @@ class WhooshRebuilder:
 
     def start(self) -> WhooshIndex:
         live = self.index
+        _remove_abandoned(live.path)
         staging_path = f"{live.path}.rebuild-{uuid.uuid4().hex[:8]}"
-        self.staging = WhooshIndex(live.backend, live.root, path=staging_path)
+        self.staging = WhooshIndex(
+            live.backend, live.root, path=staging_path, staging=True
+        )
         self.staging.store.create()
         return self.staging
 
     def finish(self) -> None:
         staging = self.staging
         live = self.index
+        staging.commit_rebuild()
         ix = staging.store.open()
         if len(ix._segments()) > 1:
             ix.optimize()
@@ -137,6 +214,29 @@ class WhooshRebuilder:
         close_searchers()
         if old_path:
             shutil.rmtree(old_path, ignore_errors=True)
+
+
+def _remove_abandoned(live_path: str) -> None:
+    """Delete staging/old directories of ``live_path`` that no process uses."""
+    from whoosh.filedb.filestore import FileStorage
+
+    parent, name = os.path.split(live_path)
+    try:
+        siblings = os.listdir(parent or ".")
+    except FileNotFoundError:
+        return
+    for sibling in siblings:
+        if not sibling.startswith((f"{name}.rebuild-", f"{name}.old-")):
+            continue
+        path = os.path.join(parent, sibling)
+        if not os.path.isdir(path):
+            continue
+        if sibling.startswith(f"{name}.rebuild-"):
+            lock = FileStorage(path).lock("MAIN_WRITELOCK")
+            if not lock.acquire(blocking=False):
+                continue  # another rebuild is writing it right now
+            lock.release()
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -181,6 +281,12 @@ class WhooshSearchResults(BaseSearchResults):
         reverse=False,
         scored=True,
     ):
+        if (
+            allowed is not None
+            and query is not EVERY
+            and len(allowed) <= searcher.doc_count_all() * INTERSECT_BELOW
+        ):
+            query, allowed = restrict(query, allowed), None
         return searcher.search(
             query,
             filter=allowed,
@@ -195,12 +301,12 @@ class WhooshSearchResults(BaseSearchResults):
         compiler = self.query_compiler
         if self.stop is not None and self.stop <= self.start:
             return []  # an empty slice: Whoosh refuses a limit below 1
-        _index, searcher, query, allowed = self._context()
+        index, searcher, query, allowed = self._context()
         if query is NOTHING or allowed == set():
             return []
         sort = compiler.sort_spec()
         if sort is None:
-            return self._search_ordered_by_database(searcher, query, allowed)
+            return self._search_ordered_by_database(index, searcher, query, allowed)
         sortedby, reverse = _sorting(sort)
         results = self._run(
             searcher,
@@ -216,7 +322,7 @@ class WhooshSearchResults(BaseSearchResults):
             if self.stop is None
             else min(self.stop, len(results.top_n))
         )
-        pk_column = searcher.reader().column_reader(PK)
+        pk_column = index.store.pk_column(searcher)
         # With field ordering Whoosh puts sort keys where scores would be.
         relevance = compiler.order_by_relevance
         page = []
@@ -250,9 +356,9 @@ class WhooshSearchResults(BaseSearchResults):
         queryset = self._queryset_for_fetch().filter(pk__in=pks).order_by()
         return {str(obj.pk): obj for obj in queryset}
 
-    def _search_ordered_by_database(self, searcher, query, allowed):
+    def _search_ordered_by_database(self, index, searcher, query, allowed):
         results = self._run(searcher, query, allowed, limit=None, scored=False)
-        pk_column = searcher.reader().column_reader(PK)
+        pk_column = index.store.pk_column(searcher)
         pks = [_text(pk_column[docnum]) for docnum in results.docs()]
         if not pks:
             return []
@@ -290,7 +396,7 @@ class WhooshSearchResults(BaseSearchResults):
         name = filter_field_name(compiler.queryset.model, field)
         spec = index.layout.specs.get(name)
         if spec is None:
-            return self._facet_in_database(searcher, docs, field_name)
+            return self._facet_in_database(index, searcher, docs, field_name)
         reader = searcher.reader()
         whoosh_field = reader.schema[name]
         counts = []
@@ -307,8 +413,8 @@ class WhooshSearchResults(BaseSearchResults):
         counts.sort(key=lambda item: -item[1])
         return OrderedDict(counts)
 
-    def _facet_in_database(self, searcher, docs, field_name):
-        pk_column = searcher.reader().column_reader(PK)
+    def _facet_in_database(self, index, searcher, docs, field_name):
+        pk_column = index.store.pk_column(searcher)
         pks = [_text(pk_column[docnum]) for docnum in docs]
         rows = (
             self._queryset_for_fetch()

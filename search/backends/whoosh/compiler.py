@@ -8,10 +8,15 @@ user never gets fewer results because hidden documents scored higher.
    FilterField (or the primary key) of the model itself, it is translated into a
    Whoosh query and passed as ``filter=``; Whoosh then scores and ranks only
    allowed documents.
-2. Otherwise (joins, subqueries such as ``pk__in=Subquery(...)``, expressions)
-   the database evaluates the queryset once to the set of allowed primary keys,
-   which becomes a set of Whoosh document numbers passed as ``filter=``. The
-   result is the same; it costs one ``SELECT pk`` query.
+   A lookup ``field__in=<subquery>`` on such a field (how the portal's scoping
+   selectors grant access: ``client__in=<the user's granted dossiers>``) counts
+   as literal too: the subquery, which does not depend on the outer row, is run
+   on its own (a small, indexed query) and its values become terms. A grant or
+   revoke is therefore effective at the next search, without reindexing.
+2. Otherwise (joins, correlated or large subqueries, expressions) the database
+   evaluates the queryset once to the set of allowed primary keys, which
+   becomes a set of Whoosh document numbers passed as ``filter=``. The result
+   is the same; it costs one ``SELECT pk`` query over the whole table.
 
 Either way counts, facets and autocomplete use the same filter.
 """
@@ -23,6 +28,7 @@ import datetime
 from django.db.models.expressions import Col
 from django.db.models.functions.datetime import ExtractYear
 from django.db.models.lookups import Lookup, YearLookup
+from django.db.models.sql import Query
 from django.db.models.sql.where import NothingNode, WhereNode
 from modelsearch.backends.base import BaseSearchQueryCompiler, get_model_root
 from modelsearch.index import AutocompleteField
@@ -50,6 +56,11 @@ from .schema import (
 
 EVERY = wq.Every()
 NOTHING = wq.NullQuery
+
+#: A subquery in a scope (``client__in=Subquery(...)``) that yields at most this
+#: many values is evaluated on its own and becomes Whoosh terms; a larger one
+#: leaves the whole filter to the database.
+MAX_SUBQUERY_VALUES = 5_000
 
 
 class Untranslatable(Exception):
@@ -291,6 +302,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 raise Untranslatable
             null = wq.Term(NULLS, name)
             return null if value else _not(null)
+        if lookup == "in" and isinstance(value, Query):
+            values = self._subquery_values(value)
+            return _or([self._equals(name, vtype, v) for v in values])
         if hasattr(value, "resolve_expression") or hasattr(value, "query"):
             raise Untranslatable
         if lookup == "exact":
@@ -336,7 +350,26 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return _range_query(name, vtype, None, converted, endexcl=lookup == "lt")
         return _range_query(name, vtype, converted, None, startexcl=lookup == "gt")
 
+    def _subquery_values(self, subquery: Query) -> list:
+        """Run an uncorrelated one-column subquery; raise if it cannot be used."""
+        if subquery.combinator or subquery.get_external_cols():
+            raise Untranslatable  # a UNION etc., or correlated (OuterRef)
+        limited = subquery.clone()
+        if limited.is_sliced:
+            raise Untranslatable
+        limited.set_limits(high=MAX_SUBQUERY_VALUES + 1)
+        rows = list(limited.get_compiler(using=self.queryset.db).results_iter())
+        if len(rows) > MAX_SUBQUERY_VALUES or any(len(row) != 1 for row in rows):
+            raise Untranslatable
+        values = [row[0] for row in rows]
+        if any(v is None for v in values):
+            # ``x NOT IN (1, NULL)`` is never true in SQL; leave it to the DB.
+            raise Untranslatable
+        return values
+
     def _pk_lookup(self, lookup, value):
+        if lookup == "in" and isinstance(value, Query):
+            value = self._subquery_values(value)
         if hasattr(value, "resolve_expression") or hasattr(value, "query"):
             raise Untranslatable
         if lookup == "exact":

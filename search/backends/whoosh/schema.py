@@ -32,13 +32,15 @@ from modelsearch.index import (
     SearchField,
     get_indexed_models,
 )
+from whoosh import columns as wc
 from whoosh import fields as wf
 from whoosh.analysis import RegexTokenizer
 
 from ...analysis import autocomplete_analyzer, text_analyzer
 
 #: Bump when the document layout changes in a way the fingerprint cannot see.
-SCHEMA_VERSION = 1
+#: 2: the integer pk used for ordering is a column only (not indexed).
+SCHEMA_VERSION = 2
 
 PK = "pk"
 PK_NUMBER = "x_pkn"
@@ -164,6 +166,36 @@ class Extractor:
     spec: FieldSpec
     field: object
     children: list[Extractor] = field(default_factory=list)
+    getter: object = None  # obj -> value; the search field's get_value if None
+
+
+def plain_getter(search_field, model):
+    """``value_from_object`` of a plain concrete field, else None.
+
+    modelsearch's ``get_value`` looks the field up and asks the app registry
+    whether taggit is installed for every value of every object; for a plain
+    column (no ``get_searchable_content``, not a relation to many, not tags)
+    that is ``value_from_object``, which is all the rebuild needs.
+    """
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models.fields.related import RelatedField
+
+    try:
+        django_field = search_field.get_field(model)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(django_field, "concrete", False) or django_field.many_to_many:
+        return None
+    if hasattr(django_field, "get_searchable_content"):
+        return None
+    remote = django_field
+    while isinstance(remote, RelatedField):
+        remote = remote.target_field
+        if hasattr(remote, "get_searchable_content"):
+            return None
+    if type(django_field).__module__.startswith("taggit"):
+        return None
+    return django_field.value_from_object
 
 
 def _prefix(model, definition_model, root) -> str:
@@ -211,15 +243,15 @@ def build_extractors(model) -> list[Extractor]:
             else:
                 prefix = ""
             name = prefix + path + search_field.field_name
+            getter = plain_getter(search_field, model) if top_level else None
             if isinstance(search_field, SearchField):
                 spec = FieldSpec(
                     "t_" + name, "text", boost=float(search_field.boost or 1.0)
                 )
-                result.append(Extractor(spec, search_field))
+                result.append(Extractor(spec, search_field, getter=getter))
             elif isinstance(search_field, AutocompleteField):
-                result.append(
-                    Extractor(FieldSpec("a_" + name, "autocomplete"), search_field)
-                )
+                spec = FieldSpec("a_" + name, "autocomplete")
+                result.append(Extractor(spec, search_field, getter=getter))
             elif isinstance(search_field, FilterField):
                 if not top_level:
                     # Filters through relations are evaluated by the database.
@@ -230,7 +262,7 @@ def build_extractors(model) -> list[Extractor]:
                     vtype=_filter_vtype(search_field, related_model),
                     multi=_is_multi(search_field, related_model),
                 )
-                result.append(Extractor(spec, search_field))
+                result.append(Extractor(spec, search_field, getter=getter))
             elif isinstance(search_field, RelatedFields):
                 try:
                     target = search_field.get_field(related_model).related_model
@@ -319,7 +351,8 @@ class IndexLayout:
             x_nulls=wf.KEYWORD(lowercase=False, scorable=False),
         )
         if self.integer_pk:
-            schema.add(PK_NUMBER, wf.NUMERIC(bits=64, signed=True, sortable=True))
+            # Only ever sorted on, never searched: a column, no postings.
+            schema.add(PK_NUMBER, wf.COLUMN(wc.NumericColumn("q", default=0)))
         for spec in self.specs.values():
             if spec.kind == "text":
                 schema.add(spec.name, wf.TEXT(analyzer=text, phrase=True))
@@ -373,7 +406,8 @@ class IndexLayout:
                 continue
             if spec.name not in self.specs:
                 continue
-            value = extractor.field.get_value(obj)
+            getter = extractor.getter or extractor.field.get_value
+            value = getter(obj)
             if spec.kind == "filter":
                 self._add_filter_value(spec, value, doc, nulls)
             else:

@@ -36,6 +36,7 @@ from .exceptions import (
     SearchIndexOutdated,
 )
 from .schema import IndexLayout
+from .writer import FastSegmentWriter
 
 META_FILE = "modelsearch-schema.json"
 
@@ -174,12 +175,27 @@ class IndexStore:
             if fresh is not searcher:
                 entry["searcher"] = fresh
                 entry.pop("pk_map", None)
+                entry.pop("pk_column", None)
             return fresh
         except (SearchIndexMissing, SearchIndexOutdated, SearchIndexCorrupt):
             raise
         except Exception as exc:
             cache.pop(self.path, None)
             raise SearchIndexCorrupt(path=self.path) from exc
+
+    def pk_column(self, searcher):
+        """The ``pk`` column reader of the searcher's reader (cached with it).
+
+        Opening a variable-length column reads its whole offset table, which
+        at 100,000 documents costs more than a typical query.
+        """
+        entry = _cache().get(self.path)
+        if entry is not None and entry["searcher"] is searcher:
+            column = entry.get("pk_column")
+            if column is None:
+                column = entry["pk_column"] = searcher.reader().column_reader("pk")
+            return column
+        return searcher.reader().column_reader("pk")
 
     def pk_to_docnum(self, searcher) -> dict[str, int]:
         """Map stored pk -> live docnum for the searcher's reader (cached)."""
@@ -202,14 +218,19 @@ class IndexStore:
 
     # -------------------------------------------------------------- writing
 
-    def writer(self, ix=None):
-        """Open a writer, waiting (bounded, with backoff) for the write lock."""
+    def writer(self, ix=None, *, bulk: bool = False):
+        """Open a writer, waiting (bounded, with backoff) for the write lock.
+
+        The writer is :class:`~.writer.FastSegmentWriter` (standard Whoosh
+        files, faster analysis and posting pool) with a memory budget of
+        ``limitmb``; ``bulk`` is for rebuilds (see that class).
+        """
         ix = ix if ix is not None else self.open()
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.02
         while True:
             try:
-                return ix.writer(procs=1, limitmb=self.limitmb)
+                return FastSegmentWriter(ix, limitmb=self.limitmb, bulk=bulk)
             except LockError as exc:
                 if time.monotonic() + delay > deadline:
                     raise SearchIndexLocked(path=self.path) from exc

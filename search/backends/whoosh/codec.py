@@ -1,0 +1,80 @@
+"""The Whoosh codec of our indexes: Whoosh 3 plus inlined short posting lists.
+
+Most terms of a real index occur in one or a few documents (the long tail of
+Dutch compounds, the autocomplete prefixes, unique dates, primary keys). Whoosh
+3 gives each of them a block of its own in the postings file: two pickles, a
+header and a seek to read it back. The format can store short lists inline in
+the term table instead (``W3TermInfo.set_inlined``) and its reader handles that,
+but the stock writer never does it (``finish_postings`` calls a misspelled
+``set_inline``), so the path is unused upstream: its ``ListMatcher`` loses the
+term statistics when copied. :class:`PortalCodec` inlines lists of up to
+``INLINE_LIMIT`` postings (written by :class:`~.writer.FastSegmentWriter`) and
+reads them with :class:`InlineMatcher`, which keeps them.
+
+The codec object is pickled into every segment of the index's table of
+contents, so this class must stay importable under this module path.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.matching import ListMatcher, ReadTooFar
+
+#: Posting lists of at most this many documents are stored in the term table.
+INLINE_LIMIT = 4
+
+
+class InlineMatcher(ListMatcher):
+    """A ``ListMatcher`` for inlined postings that keeps its term statistics."""
+
+    def copy(self):
+        return self.__class__(
+            self._ids,
+            self._weights,
+            self._values,
+            self._format,
+            scorer=self._scorer,
+            position=self._i,
+            all_weights=self._all_weights,
+            term=self._term,
+            terminfo=self._terminfo,
+        )
+
+    def value(self):
+        # Like the block reader: None for formats without values (Existence).
+        if not self._values:
+            return None
+        return self._values[self._i]
+
+    def skip_to(self, id):
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+
+class PortalCodec(W3Codec):
+    """Whoosh 3 with short posting lists inlined in the term table.
+
+    The stock postings writer keeps ``inlinelimit=1`` (it would crash on
+    inlining); :class:`~.writer.FastSegmentWriter` inlines lists of up to
+    ``inline_limit`` postings itself.
+    """
+
+    inline_limit = INLINE_LIMIT
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return InlineMatcher(
+                ids,
+                weights,
+                values,
+                format_,
+                scorer=scorer,
+                term=term,
+                terminfo=terminfo,
+            )
+        return super().postings_reader(dbfile, terminfo, format_, term, scorer)

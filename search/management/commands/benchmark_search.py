@@ -1,0 +1,133 @@
+"""``manage.py benchmark_search --documents 100000``: measure search and indexing.
+
+The command never touches the portal's own data. It creates a temporary folder
+and runs itself again in a child process under :mod:`search.bench.settings`
+(a fresh SQLite database and index in that folder), which
+
+1. loads a synthetic Dutch corpus of evidence texts (:mod:`search.bench.corpus`)
+   spread over 100 client dossiers, with a user who sees everything (office
+   manager) and a user who sees one dossier (about 1 %) through a grant;
+2. indexes it with a plain Whoosh writer (stock ``LanguageAnalyzer("nl")``),
+   with ``manage.py update_index`` through our backend, and with
+   ``update_index`` for modelsearch's database backend (SQLite FTS5);
+3. runs 20 queries (common and rare words, two-word AND, phrases) for both
+   users through the portal's scoped search on both backends and as a bare
+   Whoosh query on our index (the floor), interleaved, for several rounds;
+4. prints the tables and writes everything to a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Meet zoek- en indexeersnelheid op een synthetisch Nederlands corpus, in een "
+        "tijdelijke database en index (nooit de eigen gegevens van het portaal)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--documents", type=int, default=10_000, help="aantal documenten"
+        )
+        parser.add_argument(
+            "--rounds", type=int, default=5, help="herhalingen van de 20 zoekvragen"
+        )
+        parser.add_argument(
+            "--json",
+            default=None,
+            help="pad van het JSON-resultaat (standaard benchmark-search-<N>.json)",
+        )
+        parser.add_argument(
+            "--workdir", default=None, help="map voor de tijdelijke werkmap"
+        )
+        parser.add_argument(
+            "--keep", action="store_true", help="werkmap na afloop niet verwijderen"
+        )
+        parser.add_argument(
+            "--no-plain",
+            action="store_true",
+            help="de kale Whoosh-schrijver overslaan (traag bij grote N)",
+        )
+        parser.add_argument(
+            "--tracemalloc",
+            action="store_true",
+            help="piek van het Python-geheugen bij update_index meten (trager)",
+        )
+        parser.add_argument(
+            "--db-timeout",
+            type=float,
+            default=20.0,
+            help="tijdslimiet per zoekvraag van de database-backend (s)",
+        )
+        parser.add_argument("--inner", action="store_true", help="(intern)")
+
+    def handle(self, *args, **options):
+        if options["documents"] < 100:
+            raise CommandError("Gebruik minstens 100 documenten.")
+        json_path = Path(
+            options["json"] or f"benchmark-search-{options['documents']}.json"
+        ).resolve()
+        if options["inner"]:
+            return self._inner(options, json_path)
+        workdir = tempfile.mkdtemp(prefix="benchmark-search-", dir=options["workdir"])
+        env = dict(os.environ)
+        env["DJANGO_SETTINGS_MODULE"] = "search.bench.settings"
+        env["PORTAL_BENCH_DIR"] = workdir
+        env.pop("DATABASE_URL", None)
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "benchmark_search",
+            "--inner",
+            f"--documents={options['documents']}",
+            f"--rounds={options['rounds']}",
+            f"--json={json_path}",
+            f"--db-timeout={options['db_timeout']}",
+        ]
+        if options["no_plain"]:
+            command.append("--no-plain")
+        if options["tracemalloc"]:
+            command.append("--tracemalloc")
+        try:
+            completed = subprocess.run(command, env=env, check=False)  # noqa: S603
+        finally:
+            if options["keep"]:
+                self.stdout.write(f"Werkmap bewaard: {workdir}")
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)
+        if completed.returncode:
+            raise CommandError(f"De meting is mislukt (code {completed.returncode}).")
+        return None
+
+    def _inner(self, options, json_path):
+        if not getattr(settings, "BENCHMARK_SANDBOX", False):
+            raise CommandError(
+                "--inner draait alleen met search.bench.settings (tijdelijke werkmap)."
+            )
+        from search.bench import harness
+
+        def out(text="", ending="\n"):
+            self.stdout.write(text, ending=ending)
+            self.stdout.flush()
+
+        result = harness.run(
+            options["documents"],
+            options["rounds"],
+            plain=not options["no_plain"],
+            trace=options["tracemalloc"],
+            out=out,
+            db_timeout=options["db_timeout"],
+        )
+        json_path.write_text(json.dumps(result, indent=2, default=str), "utf-8")
+        out(f"\nJSON: {json_path}")

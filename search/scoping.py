@@ -1,0 +1,395 @@
+"""What the site search searches, per kind, scoped to the person asking.
+
+Every kind of result (procedure, complaint, appeal, mediation, signal, client,
+evidence file) is described once in :data:`KINDS`: its model, the permission
+selector that decides what a user may see (``cases.selectors.visible_to``, the
+single source of truth of DESIGN.md; for procedures the live pages the user may
+read), its date, client and status fields, the text its snippet comes from and
+where a result links to.
+
+:func:`scoped_queryset` gives the queryset a search runs in, and
+:func:`run_search` hands it to the search backend *as the queryset to search*,
+so the engine filters before it ranks and cuts the list (never "top 100, then
+filter"). A selector with conditions becomes ``pk IN (SELECT pk ...)``: the
+Whoosh backend evaluates that in the database at query time, so a grant or a
+revoke counts at once, without reindexing. An unrestricted selector (the
+register roles) stays ``.all()``, which the engine filters by itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from modelsearch.backends.base import FilterFieldError
+from wagtail.search.backends import get_search_backend
+
+from cases.links import case_url
+from cases.models import (
+    Appeal,
+    Client,
+    Complaint,
+    EvidenceFile,
+    Mediation,
+    Signal,
+)
+from cases.selectors import visible_to
+from documents.models import ProcedurePage
+
+logger = logging.getLogger(__name__)
+
+
+def _anonymous(user) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
+
+
+def procedures_visible_to(user, request=None) -> QuerySet[ProcedurePage]:
+    """Live procedures the user may read: every signed-in user reads the whole
+    handbook (portal.wagtail_hooks), except sections under a Wagtail view
+    restriction the user does not pass. Drafts are never searched."""
+    if _anonymous(user):
+        return ProcedurePage.objects.none()
+    from wagtail.models import PageViewRestriction
+
+    pages = ProcedurePage.objects.live()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if request is not None:
+            passes = restriction.accept_request(request)
+        else:
+            passes = restriction.restriction_type == restriction.LOGIN or (
+                restriction.restriction_type == restriction.GROUPS
+                and (
+                    user.is_superuser or restriction.groups.filter(user=user).exists()  # type: ignore[misc]
+                )
+            )
+        if not passes:
+            pages = pages.not_descendant_of(restriction.page, inclusive=True)
+    return pages
+
+
+def _case_selector(model) -> Callable:
+    def selector(user, request=None):
+        return visible_to(user, model)
+
+    return selector
+
+
+def _client_url(client, user) -> str:
+    if user.has_perm("wagtailadmin.access_admin"):
+        return reverse("cases_admin:dossier", args=[client.pk])
+    return reverse("cases:dossier", args=[client.pk])
+
+
+def _procedure_url(page, user, request=None) -> str:
+    return page.get_url(request) or ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of search result."""
+
+    key: str  # in URLs (?soort=klacht)
+    label: Promise  # plural, for the facet
+    singular: Promise  # on each result
+    model: type
+    selector: Callable  # (user, request) -> the queryset the user may see
+    date_field: str  # newest first when sorting by date; year facet
+    date_is_filter_field: bool  # can the engine sort and filter on it?
+    text_fields: tuple[str, ...]  # the snippet is highlighted in these
+    url: Callable  # (obj, user, request) -> link
+    title: Callable[[object], str]
+    client_field: str | None = None  # attname of the client FK, for the facet
+    state_field: str | None = None  # for the status facet
+    # Filters every search of this kind gets, on FilterFields (engine-side).
+    engine_filters: tuple[tuple[str, object], ...] = ()
+
+    def client_id(self, obj):
+        if self.model is Client:
+            return obj.pk
+        return getattr(obj, self.client_field) if self.client_field else None
+
+    def date_of(self, obj):
+        return getattr(obj, self.date_field, None)
+
+    def state_label(self, value) -> str:
+        if not self.state_field:
+            return ""
+        choices = dict(self.model._meta.get_field(self.state_field).flatchoices)
+        return str(choices.get(value, value))
+
+    def state_choices(self) -> dict:
+        if not self.state_field:
+            return {}
+        return dict(self.model._meta.get_field(self.state_field).flatchoices)
+
+    def texts(self, obj) -> list[str]:
+        """The stored text of ``obj`` a snippet may come from (never anything of
+        another object)."""
+        texts = []
+        for name in self.text_fields:
+            value = getattr(obj, name, "")
+            if name == "body" and isinstance(obj, ProcedurePage):
+                field = ProcedurePage._meta.get_field("body")
+                value = " ".join(field.get_searchable_content(value))
+            if value:
+                texts.append(str(value))
+        return texts
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        key="procedure",
+        label=_("Procedures"),
+        singular=_("Procedure"),
+        model=ProcedurePage,
+        selector=procedures_visible_to,
+        date_field="last_published_at",
+        date_is_filter_field=True,
+        text_fields=("summary", "body", "change_summary"),
+        url=lambda obj, user, request=None: _procedure_url(obj, user, request),
+        title=lambda obj: f"{obj.code} {obj.title}",
+        engine_filters=(("live", True),),
+    ),
+    Kind(
+        key="klacht",
+        label=_("Klachten"),
+        singular=_("Klacht"),
+        model=Complaint,
+        selector=_case_selector(Complaint),
+        date_field="received_at",
+        date_is_filter_field=True,
+        text_fields=(
+            "description",
+            "cause_analysis",
+            "measures",
+            "lessons_learned",
+            "solution",
+        ),
+        url=lambda obj, user, request=None: case_url(obj),
+        title=str,
+        client_field="client_id",
+        state_field="state",
+    ),
+    Kind(
+        key="beroep",
+        label=_("Beroepen"),
+        singular=_("Beroep"),
+        model=Appeal,
+        selector=_case_selector(Appeal),
+        date_field="received_at",
+        date_is_filter_field=True,
+        text_fields=("motivation", "outcome_motivation"),
+        url=lambda obj, user, request=None: case_url(obj),
+        title=str,
+        client_field="appellant_id",
+        state_field="state",
+    ),
+    Kind(
+        key="mediation",
+        label=_("Mediations"),
+        singular=_("Mediation"),
+        model=Mediation,
+        selector=_case_selector(Mediation),
+        date_field="registered_at",
+        date_is_filter_field=True,
+        text_fields=("reason", "outcome", "evaluation", "actions"),
+        url=lambda obj, user, request=None: case_url(obj),
+        title=str,
+        client_field="claimant_id",
+        state_field="state",
+    ),
+    Kind(
+        key="signaal",
+        label=_("Klantsignalen"),
+        singular=_("Klantsignaal"),
+        model=Signal,
+        selector=_case_selector(Signal),
+        date_field="received_at",
+        date_is_filter_field=True,
+        text_fields=("description", "qualification_reason"),
+        url=lambda obj, user, request=None: case_url(obj),
+        title=str,
+        client_field="client_id",
+        state_field="state",
+    ),
+    Kind(
+        key="klant",
+        label=_("Klanten"),
+        singular=_("Klant"),
+        model=Client,
+        selector=_case_selector(Client),
+        date_field="created_at",
+        date_is_filter_field=False,
+        text_fields=("name", "city"),
+        url=lambda obj, user, request=None: _client_url(obj, user),
+        title=lambda obj: obj.name,
+        state_field="status",
+    ),
+    Kind(
+        key="bestand",
+        label=_("Bestanden"),
+        singular=_("Bestand"),
+        model=EvidenceFile,
+        selector=_case_selector(EvidenceFile),
+        date_field="uploaded_at",
+        date_is_filter_field=True,
+        # A deleted file's text is gone from the database (evidence_delete) and
+        # deleted files are not searched at all (engine_filters).
+        text_fields=("description", "extracted_text"),
+        url=lambda obj, user, request=None: reverse(
+            "cases:evidence_download", args=[obj.uuid]
+        ),
+        title=lambda obj: obj.original_name,
+        client_field="client_id",
+        engine_filters=(("deleted_at__isnull", True),),
+    ),
+)
+
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
+
+
+def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """1 January ``year`` to 1 January next year, in the portal's time zone."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    return start, datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def local_year(value) -> int | None:
+    """The calendar year (Europe/Amsterdam) of a date or datetime from a facet:
+    Whoosh returns naive UTC datetimes, the database backends aware ones."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        return timezone.localtime(value).year
+    return value.year
+
+
+def scoped_queryset(
+    kind: Kind,
+    user,
+    *,
+    year: int | None = None,
+    client: int | None = None,
+    state: str | None = None,
+    request=None,
+    visible: QuerySet | None = None,
+) -> QuerySet:
+    """The queryset of ``kind`` a search for ``user`` runs in: what the selector
+    lets the user see, with the facet filters applied. See the module docstring
+    for why a restricted selector becomes a ``pk IN (subquery)``. ``visible`` is
+    the selector's queryset when the caller already has it."""
+    model = kind.model
+    if visible is None:
+        visible = kind.selector(user, request)
+    inner = None  # conditions only the database can evaluate
+    if visible.query.where and kind.model is not ProcedurePage:
+        inner = visible
+    engine: dict = dict(kind.engine_filters)
+    if year is not None:
+        start, end = year_range(year)
+        dates = {f"{kind.date_field}__gte": start, f"{kind.date_field}__lt": end}
+        if kind.date_is_filter_field:
+            engine.update(dates)
+        else:
+            inner = (inner if inner is not None else visible).filter(**dates)
+    if client is not None:
+        if model is Client:
+            engine["pk"] = client
+        elif kind.client_field:
+            engine[kind.client_field] = client
+        else:
+            return model.objects.none()
+    if state is not None:
+        if not kind.state_field:
+            return model.objects.none()
+        engine[kind.state_field] = state
+    if kind.model is ProcedurePage:
+        queryset = visible
+    elif inner is not None:
+        queryset = model.objects.filter(pk__in=inner.order_by().values("pk"))
+    else:
+        queryset = model.objects.all()
+    return queryset.filter(**engine).order_by()
+
+
+def _sql_backend(backend) -> bool:
+    return type(backend).__module__.startswith(
+        ("modelsearch.backends.database", "wagtail.search.backends.database")
+    )
+
+
+def _postgres_backend(backend) -> bool:
+    return type(backend).__module__.startswith("modelsearch.backends.database.postgres")
+
+
+def _without_negated_phrases(query):
+    """modelsearch's PostgreSQL backend drops the negation of a phrase (it
+    searches ``NOT "a b"`` as ``"a b"``). Exclude every document with all the
+    phrase's words instead: it may hide a little more, never show what the
+    user excluded."""
+    from modelsearch.query import And, Not, Or, Phrase, PlainText
+
+    if isinstance(query, Not):
+        inner = query.subquery
+        if isinstance(inner, Phrase):
+            return Not(PlainText(inner.query_string, operator="and"))
+        return Not(_without_negated_phrases(inner))
+    if isinstance(query, And | Or):
+        return type(query)([_without_negated_phrases(q) for q in query.subqueries])
+    return query
+
+
+def run_search(
+    query,
+    queryset: QuerySet,
+    *,
+    order_by_relevance: bool = True,
+    autocomplete: bool = False,
+    backend=None,
+):
+    """``backend.search(query, queryset)`` (or ``autocomplete``): lazy results
+    the engine has already filtered by ``queryset``.
+
+    modelsearch's ``check()`` demands an ``index.FilterField`` for every column a
+    queryset filters on, the primary key included (for ``pk IN (subquery)``). The
+    Whoosh backend exempts the primary key; the database backends do not, although
+    they apply the queryset in SQL themselves (``queryset.filter(pk__in=matches)``).
+    For those backends only, the query is compiled without that check: the
+    filtering is the same, done by the database.
+    """
+    backend = backend or get_search_backend()
+    if _postgres_backend(backend) and not isinstance(query, str):
+        query = _without_negated_phrases(query)
+    method = backend.autocomplete if autocomplete else backend.search
+    try:
+        return method(query, queryset, order_by_relevance=order_by_relevance)
+    except FilterFieldError:
+        if not _sql_backend(backend):
+            raise
+    compiler_class = (
+        backend.autocomplete_query_compiler_class
+        if autocomplete
+        else backend.query_compiler_class
+    )
+    compiler = compiler_class(queryset, query, order_by_relevance=order_by_relevance)
+    return backend.results_class(backend, compiler)
+
+
+def date_ordered(kind: Kind, queryset: QuerySet) -> QuerySet:
+    """``queryset`` newest first, in a way the engine can sort by."""
+    if kind.date_is_filter_field:
+        return queryset.order_by(f"-{kind.date_field}")
+    # No FilterField to sort on: both backends then order by primary key,
+    # newest first, which follows the creation date.
+    return queryset.order_by()
