@@ -450,3 +450,54 @@ def test_restricting_inside_the_matcher_equals_whoosh_filter(tmp_path):
             assert set(searcher.docs_for_query(restrict(query, allowed))) == (
                 set(searcher.docs_for_query(query)) & allowed
             )
+
+
+def test_restricted_top_k_equals_scoring_every_allowed_document(tmp_path):
+    """The intersection must not lose score on the way: Whoosh turns a union
+    whose weak side cannot reach the top-k into an ``AndMaybeMatcher``, whose
+    ``skip_to`` leaves that side behind (a document then loses part of its
+    score and drops out). Compared with exhaustive scoring of the allowed set."""
+    from whoosh import collectors, fields, index
+    from whoosh import query as wq
+
+    from search.backends.whoosh.docset import restrict
+
+    ix = index.create_in(str(tmp_path), fields.Schema(a=fields.TEXT(), b=fields.TEXT()))
+    rng = random.Random(5)  # noqa: S311
+    writer = ix.writer()
+    for _ in range(6000):
+        body = rng.choices(["klacht", "zaak", "brief", "dossier"], k=rng.randint(1, 40))
+        title = rng.choices(["klacht", "beroep", "verslag"], k=rng.randint(1, 8))
+        writer.add_document(
+            a=" ".join(body), b=" ".join(title) if rng.random() < 0.3 else "leeg"
+        )
+    writer.commit()
+    searcher = ix.searcher()
+    queries = [
+        wq.Or([wq.Term("a", "klacht"), wq.Term("b", "klacht", boost=3)]),
+        wq.Or(
+            [
+                wq.Term("a", "zaak"),
+                wq.Term("b", "beroep", boost=5),
+                wq.Term("a", "brief"),
+            ]
+        ),
+        wq.And(
+            [
+                wq.Or([wq.Term("a", "klacht"), wq.Term("b", "klacht", boost=2)]),
+                wq.Or([wq.Term("a", "zaak"), wq.Term("b", "verslag", boost=4)]),
+            ]
+        ),
+    ]
+    for query in queries:
+        for share in (0.01, 0.05, 0.2):
+            allowed = set(rng.sample(range(6000), int(6000 * share)))
+            fast = collectors.TopCollector(limit=10)
+            searcher.search_with_collector(restrict(query, allowed), fast)
+            exhaustive = collectors.TopCollector(limit=10, usequality=False, replace=0)
+            searcher.search_with_collector(
+                query, collectors.FilterCollector(exhaustive, allow=allowed)
+            )
+            assert [(h.docnum, round(h.score, 6)) for h in fast.results()] == [
+                (h.docnum, round(h.score, 6)) for h in exhaustive.results()
+            ]

@@ -89,7 +89,13 @@ class RestrictMatcher(Matcher):
         a = self.a
         if minquality and a.supports_block_quality() and a.max_quality() < minquality:
             return NullMatcher()
-        new_a = a.replace(minquality)
+        # Only drop exhausted sub-matchers (``replace(0)``). With a minimum
+        # quality Whoosh turns a union into an ``AndMaybeMatcher``, whose
+        # ``skip_to`` leaves its optional side behind when the required side
+        # overshoots the target: its score is then silently missing. The
+        # collector only ever calls ``next()`` on it; this matcher calls
+        # ``skip_to()`` all the time. Block-quality skipping still applies.
+        new_a = a.replace(0)
         if not new_a.is_active():
             return NullMatcher()
         if new_a is not a:

@@ -42,8 +42,8 @@ import os
 import re
 import zlib
 from array import array
-from itertools import accumulate, chain
-from operator import sub
+from itertools import chain
+from operator import itemgetter, sub
 from pickle import dumps
 from struct import Struct
 
@@ -67,17 +67,25 @@ _UINT = Struct("!I").pack
 POSTING_COST = 36
 TERM_COST = 250
 
+#: Pickle protocol of block data and inlined postings. Whoosh writes protocol 2,
+#: which stores every ``bytes`` value (the positions of each posting) as a call
+#: to ``_codecs.encode``: a block of 128 postings then takes ~40 µs to pickle,
+#: ~50 µs to unpickle and ~1.8 kB compressed; with protocol 4 it is ~5 µs, ~6
+#: µs and ~0.7 kB. The reader calls ``pickle.loads``, which reads any protocol.
+BLOCK_PICKLE = 4
+
 #: Blocks whose pickled data is shorter than this are stored uncompressed
 #: (Whoosh's reader reads the compression level from each block's header; the
 #: stock writer means to skip tiny blocks too, but a bug compresses them all).
 COMPRESS_MIN = 128
 
-#: zlib window and memory level for posting blocks. A block is at most a few
-#: kB, so a 4 kB window compresses as well as the default 32 kB one, and
-#: setting up the compressor costs ~5 µs instead of ~55 µs per block.
-#: ``zlib.decompress`` reads the window size from the stream header.
-ZLIB_WBITS = 12
-ZLIB_MEMLEVEL = 4
+#: zlib settings for posting blocks: level 1 (the level is only a flag for the
+#: reader) compresses a typical 3 kB block of positions to a third, like level
+#: 3, in ~45 µs instead of ~60 µs; blocks under ``SMALL_BLOCK`` bytes use a
+#: 4 kB window, whose set-up costs ~5 µs instead of ~55 µs. ``zlib.decompress``
+#: reads the window size from the stream header.
+ZLIB_LEVEL = 1
+SMALL_BLOCK = 1024
 
 #: Buffer size for the pool's run files.
 RUN_BUFFER = 1 << 20
@@ -260,8 +268,8 @@ class TermPool:
         """Write the in-memory postings to a sorted run file and forget them.
 
         A run holds, per term, the document numbers and weights as packed
-        arrays and the values joined with their lengths, so that reading it
-        back costs a few C calls per term rather than one object per posting.
+        arrays and the list of values, all of which marshal reads and writes in
+        C, without a Python step per posting.
         """
         if not self.fields:
             return
@@ -271,14 +279,12 @@ class TermPool:
         try:
             dump = marshal.dump
             for key, flat in self._sorted_terms(pop=True):
-                values = flat[2::3]
                 dump(
                     (
                         key,
                         array("I", flat[0::3]).tobytes(),
                         array("f", flat[1::3]).tobytes(),
-                        array("I", map(len, values)).tobytes(),
-                        b"".join(values),
+                        flat[2::3],
                     ),
                     handle,
                 )
@@ -303,10 +309,10 @@ class TermPool:
         try:
             while True:
                 try:
-                    key, ids, weights, lengths, joined = load(handle)
+                    key, ids, weights, values = load(handle)
                 except EOFError:
                     return
-                yield key, order, (ids, weights, lengths, joined)
+                yield key, order, (ids, weights, values)
         finally:
             handle.close()
 
@@ -354,13 +360,10 @@ def _unflatten(flat: list):
 def _unpack_part(part):
     if isinstance(part, list):
         return _unflatten(part)
-    ids_bytes, weights_bytes, lengths_bytes, joined = part
-    ids, weights, lengths = array("I"), array("f"), array("I")
+    ids_bytes, weights_bytes, values = part
+    ids, weights = array("I"), array("f")
     ids.frombytes(ids_bytes)
     weights.frombytes(weights_bytes)
-    lengths.frombytes(lengths_bytes)
-    ends = list(accumulate(lengths))
-    values = [joined[a:b] for a, b in zip(chain((0,), ends), ends, strict=False)]
     return ids, weights, values
 
 
@@ -451,6 +454,10 @@ class FastSegmentWriter(SegmentWriter):
         }
         self._token_memo: dict[str, object] = {}
         self._ngram_memo: dict[str, tuple] = {}
+        # Per field: value -> indexed terms, while values repeat (foreign keys,
+        # the null-field list); dropped for fields whose values are unique.
+        self._value_memo: dict[str, dict | None] = {}
+        self._value_lookups: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------- adding
 
@@ -489,7 +496,7 @@ class FastSegmentWriter(SegmentWriter):
                         )
                 else:
                     length, n, fresh = self._add_generic(
-                        field, value, docnum, terms, boost
+                        fieldname, field, value, docnum, terms, boost
                     )
                 if not field.scorable:
                     length = 0
@@ -503,7 +510,8 @@ class FastSegmentWriter(SegmentWriter):
 
             customval = fields.get(f"_stored_{fieldname}", value)
             stored = customval if field.stored else None
-            perdocwriter.add_field(fieldname, field, stored, length)
+            if stored is not None or length:  # otherwise a no-op
+                perdocwriter.add_field(fieldname, field, stored, length)
             column = field.column_type
             if column and customval is not None:
                 perdocwriter.add_column_value(
@@ -519,10 +527,30 @@ class FastSegmentWriter(SegmentWriter):
         if self._freeze_gc and not self.docnum % FREEZE_EVERY:
             gc.freeze()
 
-    @staticmethod
-    def _add_generic(field, value, docnum, terms, boost):
+    def _indexed(self, fieldname, field, value):
+        """``field.index(value)`` as a tuple, memoised while values repeat."""
+        memo = self._value_memo.get(fieldname, {})
+        if memo is None or not isinstance(value, str | int | float):
+            return tuple(field.index(value))
+        items = memo.get(value)
+        stats = self._value_lookups.setdefault(fieldname, [0, 0])
+        stats[0] += 1
+        if items is not None:
+            stats[1] += 1
+            return items
+        items = tuple(field.index(value))
+        if stats[0] >= 1000 and stats[1] * 4 < stats[0]:
+            self._value_memo[fieldname] = None  # mostly unique values
+        else:
+            if len(memo) >= TOKEN_MEMO_SIZE:
+                memo.clear()
+            memo[value] = items
+            self._value_memo[fieldname] = memo
+        return items
+
+    def _add_generic(self, fieldname, field, value, docnum, terms, boost):
         length = added = fresh = 0
-        for tbytes, freq, weight, vbytes in field.index(value):
+        for tbytes, freq, weight, vbytes in self._indexed(fieldname, field, value):
             length += freq
             entry = terms.get(tbytes)
             if entry is None:
@@ -560,17 +588,24 @@ class FastSegmentWriter(SegmentWriter):
         weights = _FLOATS if factor == 1.0 else None
         fresh = 0
         terms_get = terms.get
+        single = _SINGLE
+        one = weights[1] if weights is not None else factor
         for term, plist in positions.items():
-            freq = len(plist)
-            weight = (
-                weights[freq] if weights is not None and freq < 4096 else freq * factor
-            )
+            if len(plist) == 1 and plist[0] < 4096:
+                weight, value = one, single[plist[0]]
+            else:
+                freq = len(plist)
+                if weights is not None and freq < 4096:
+                    weight = weights[freq]
+                else:
+                    weight = freq * factor
+                value = encode_positions(plist)
             entry = terms_get(term)
             if entry is None:
-                terms[term] = [docnum, weight, encode_positions(plist)]
+                terms[term] = [docnum, weight, value]
                 fresh += 1
             else:
-                entry += (docnum, weight, encode_positions(plist))
+                entry += (docnum, weight, value)
         return pos, len(positions), fresh
 
     def _add_ngrams(self, plan, value, docnum, terms, boost):
@@ -638,6 +673,8 @@ class FastSegmentWriter(SegmentWriter):
                 postwriter._write_block = _BlockWriter(postwriter)
                 last_field = fieldname
                 field_lengths = lengths.get(fieldname)
+                if field_lengths is not None and len(field_lengths) < self.docnum:
+                    field_lengths.extend(bytes(self.docnum - len(field_lengths)))
             if len(ids) <= inline_limit:
                 key = pack_ushort(fieldwriter._fieldid) + tbytes
                 tindex.add(key, _inline_terminfo(ids, weights, values, field_lengths))
@@ -669,29 +706,44 @@ class FastSegmentWriter(SegmentWriter):
 
 
 def _length_range(ids, field_lengths):
-    """(min, max) field length of the documents, as the block writer keeps it."""
+    """(min, max) field length of the documents, as the block writer keeps it.
+
+    ``field_lengths`` covers every document number of the segment (see
+    ``_write_postings``); 0 means "no length", which the block writer ignores.
+    """
     if field_lengths is None:
         return None, 0
-    size = len(field_lengths)
-    codes = [field_lengths[d] for d in ids if d < size]
-    codes = [c for c in codes if c]
-    if not codes:
+    if len(ids) == 1:
+        code = field_lengths[ids[0]]
+        return (byte_to_length(code), byte_to_length(code)) if code else (None, 0)
+    codes = itemgetter(*ids)(field_lengths)
+    high = max(codes)
+    if not high:
         return None, 0
-    return byte_to_length(min(codes)), byte_to_length(max(codes))
+    low = min(codes) or min(filter(None, codes))
+    return byte_to_length(low), byte_to_length(high)
 
 
 def _inline_terminfo(ids, weights, values, field_lengths) -> bytes:
-    """The term-table entry of a short posting list stored inline."""
-    info = W3TermInfo()
-    info._weight = sum(weights)
-    info._df = len(ids)
-    info._minlength, info._maxlength = _length_range(ids, field_lengths)
-    info._maxweight = max(0, max(weights))
-    info._minid = ids[0]
-    info._maxid = ids[-1]
-    kept = [v for v in values if v]
-    info.set_inlined(ids, weights, kept if len(kept) == len(ids) else ())
-    return info.to_bytes()
+    """The term-table entry of a short posting list stored inline.
+
+    ``W3TermInfo.to_bytes`` for an inlined list, with the postings pickled with
+    ``BLOCK_PICKLE`` (``W3TermInfo.from_bytes`` unpickles them).
+    """
+    minlength, maxlength = _length_range(ids, field_lengths)
+    head = W3TermInfo._struct.pack(
+        1,
+        sum(weights),
+        len(ids),
+        0 if minlength is None else length_to_byte(minlength),
+        length_to_byte(maxlength),
+        max(0, max(weights)),
+        ids[0],
+        ids[-1],
+    )
+    # Formats without values (Existence) store none, like the block reader.
+    postings = (tuple(ids), tuple(weights), tuple(values) if values[0] else ())
+    return head + dumps(postings, BLOCK_PICKLE)
 
 
 def _write_term(postwriter, ids, weights, values, field_lengths) -> None:
@@ -704,17 +756,18 @@ def _write_term(postwriter, ids, weights, values, field_lengths) -> None:
     """
     blocklimit = postwriter._blocklimit
     count = len(ids)
-    size = len(field_lengths) if field_lengths is not None else 0
     for start in range(0, count, blocklimit):
         end = min(start + blocklimit, count)
         block_ids = ids[start:end]
         block_weights = weights[start:end]
         postwriter._ids = block_ids
         postwriter._weights = block_weights
-        postwriter._values = [v for v in values[start:end] if v]
+        # All values of a format are present (Positions, Frequency) or all
+        # empty (Existence, whose blocks store no values at all).
+        postwriter._values = values[start:end]
         postwriter._maxweight = max(0, max(block_weights))
         postwriter._minlength, postwriter._maxlength = _length_range(
-            block_ids, field_lengths if size else None
+            block_ids, field_lengths
         )
         if end < count:
             postwriter._write_block()
@@ -750,12 +803,14 @@ class _BlockWriter:
             mini_values = None
         else:
             mini_values = b"".join(values)
-        databytes = dumps((mini_ids, mini_weights, mini_values), 2)
-        comp = pw._compression if len(databytes) >= COMPRESS_MIN else 0
+        databytes = dumps((mini_ids, mini_weights, mini_values), BLOCK_PICKLE)
+        size = len(databytes)
+        comp = ZLIB_LEVEL if pw._compression and size >= COMPRESS_MIN else 0
         if comp:
-            compressor = zlib.compressobj(
-                comp, zlib.DEFLATED, ZLIB_WBITS, ZLIB_MEMLEVEL
-            )
+            if size < SMALL_BLOCK:
+                compressor = zlib.compressobj(comp, zlib.DEFLATED, 12, 4)
+            else:
+                compressor = zlib.compressobj(comp)
             databytes = compressor.compress(databytes) + compressor.flush()
         infobytes = dumps(
             (
