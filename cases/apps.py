@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 def _ensure_letter_templates(sender, **kwargs):
@@ -10,6 +10,22 @@ def _ensure_letter_templates(sender, **kwargs):
     letter_templates_ensure()
 
 
+def _reindex_case_of_note(sender, instance, created, raw=False, **kwargs):
+    # A logbook note is part of its case's search document (issue 6, item 3).
+    # The case is reindexed like any saved indexed model: by the task queue,
+    # after the commit, so it reads the committed note.
+    if raw or not instance.note:
+        return
+    case = instance.case
+    if case is None:
+        return
+    from modelsearch.tasks import insert_or_update_object_task
+
+    insert_or_update_object_task.enqueue(
+        case._meta.app_label, case._meta.model_name, str(case.pk)
+    )
+
+
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Casusregister"
@@ -17,4 +33,9 @@ class CasesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(
             _ensure_letter_templates, sender=self, dispatch_uid="cases.letters"
+        )
+        post_save.connect(
+            _reindex_case_of_note,
+            sender="cases.CaseEvent",
+            dispatch_uid="cases.logbook_search",
         )

@@ -91,6 +91,10 @@ def _procedure_url(page, user, request=None) -> str:
     return page.get_url(request) or ""
 
 
+#: In ``Kind.text_fields``: the case's logbook notes (``CaseEvent.note``).
+LOGBOOK = "logbook"
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of search result."""
@@ -134,6 +138,10 @@ class Kind:
         another object)."""
         texts = []
         for name in self.text_fields:
+            if name == LOGBOOK:
+                # Prefetched by the scope (selectors.Scope): notes only.
+                texts.extend(e.note for e in obj.events.all() if e.note)
+                continue
             value = getattr(obj, name, "")
             if name == "body" and isinstance(obj, ProcedurePage):
                 field = ProcedurePage._meta.get_field("body")
@@ -171,6 +179,7 @@ KINDS: tuple[Kind, ...] = (
             "measures",
             "lessons_learned",
             "solution",
+            LOGBOOK,
         ),
         url=lambda obj, user, request=None: case_url(obj),
         title=str,
@@ -185,7 +194,7 @@ KINDS: tuple[Kind, ...] = (
         selector=_case_selector(Appeal),
         date_field="received_at",
         date_is_filter_field=True,
-        text_fields=("motivation", "outcome_motivation"),
+        text_fields=("motivation", "outcome_motivation", LOGBOOK),
         url=lambda obj, user, request=None: case_url(obj),
         title=str,
         client_field="appellant_id",
@@ -199,7 +208,7 @@ KINDS: tuple[Kind, ...] = (
         selector=_case_selector(Mediation),
         date_field="registered_at",
         date_is_filter_field=True,
-        text_fields=("reason", "outcome", "evaluation", "actions"),
+        text_fields=("reason", "outcome", "evaluation", "actions", LOGBOOK),
         url=lambda obj, user, request=None: case_url(obj),
         title=str,
         client_field="claimant_id",
@@ -213,7 +222,7 @@ KINDS: tuple[Kind, ...] = (
         selector=_case_selector(Signal),
         date_field="received_at",
         date_is_filter_field=True,
-        text_fields=("description", "qualification_reason"),
+        text_fields=("description", "qualification_reason", LOGBOOK),
         url=lambda obj, user, request=None: case_url(obj),
         title=str,
         client_field="client_id",

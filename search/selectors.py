@@ -22,16 +22,18 @@ import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from cases.models import Client
+from cases.models import CaseEvent, Client
 
 from .forms import DATE, MAX_PAGE, PAGE_SIZE, ParsedQuery
 from .scoping import (
     KINDS,
     KINDS_BY_KEY,
+    LOGBOOK,
     Kind,
     date_ordered,
     local_year,
@@ -168,6 +170,11 @@ class Scope:
             related = SELECT_RELATED.get(kind.key)
             if related:
                 queryset = queryset.select_related(*related)
+            if LOGBOOK in kind.text_fields:
+                # One query per kind for the logbook notes of the hits fetched.
+                queryset = queryset.prefetch_related(
+                    Prefetch("events", queryset=CaseEvent.objects.exclude(note=""))
+                )
             self._scoped[key] = queryset
         return self._scoped[key]
 

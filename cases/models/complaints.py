@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from .dossier import Audit, CertificationDecision, Client, Province
-from .register import Signal
+from .register import Signal, logbook_search_field
 
 
 class Complaint(index.Indexed, models.Model):
@@ -152,6 +152,7 @@ class Complaint(index.Indexed, models.Model):
         index.SearchField("lessons_learned"),
         index.SearchField("solution"),
         index.RelatedFields("client", [index.SearchField("name")]),
+        logbook_search_field(),
         index.FilterField("state"),
         index.FilterField("client"),
         index.FilterField("handler"),
@@ -321,6 +322,7 @@ class Mediation(index.Indexed, models.Model):
         index.SearchField("evaluation"),
         index.SearchField("actions"),
         index.RelatedFields("claimant", [index.SearchField("name")]),
+        logbook_search_field(),
         index.FilterField("state"),
         index.FilterField("claimant"),
         index.FilterField("registered_at"),

@@ -8,6 +8,14 @@ from wagtail.search import index
 from .dossier import CertificationDecision, Client
 
 
+def logbook_search_field() -> index.RelatedFields:
+    """The case's logbook notes (``CaseEvent.note``) in its search document
+    (issue 6, item 3): a word written only in the logbook finds the case, for
+    exactly those who may see the case. A new note reindexes the case
+    (``cases.apps``)."""
+    return index.RelatedFields("events", [index.SearchField("note")])
+
+
 class CaseNumberCounter(models.Model):
     """The last number handed out per case type and year; incremented inside the
     transaction that registers the case, so numbers are gap-free (a rolled-back
@@ -137,6 +145,7 @@ class Appeal(index.Indexed, models.Model):
         index.SearchField("motivation"),
         index.SearchField("outcome_motivation"),
         index.RelatedFields("appellant", [index.SearchField("name")]),
+        logbook_search_field(),
         index.FilterField("state"),
         index.FilterField("appellant"),
         index.FilterField("decider"),
@@ -230,6 +239,7 @@ class Signal(index.Indexed, models.Model):
         index.SearchField("description"),
         index.AutocompleteField("description"),
         index.SearchField("qualification_reason"),
+        logbook_search_field(),
         index.FilterField("state"),
         index.FilterField("client"),
         index.FilterField("reported_by"),

@@ -7,9 +7,8 @@ mediation before and one after the notary got consent, signals, audit evidence,
 dossier files, a deleted file, a live and a draft procedure. Every object carries
 distinctive words (``SECRETS``) in the places search looks: a client's name, a
 case's description, motivation or reason, a complaint's cause analysis, a file's
-name and its extracted text. A complaint's logbook note carries one too; the
-logbook is not in the index, so nobody may find that one (if it is ever indexed,
-its visibility is that of the complaint).
+name and its extracted text, a complaint's logbook note (found as the
+complaint, by those who may see the complaint).
 
 For every person (``SUBJECTS``: one per role, and the relations that matter), for
 every word they may not see: the search page finds nothing (no hit, no count, no
@@ -219,7 +218,16 @@ OBJECTS = (
         autocomplete=True,
     ),
     Obj("procedure", "procedure", ("merelzang",), frozenset(SUBJECTS)),
-    # Nobody finds these: a draft, a deleted file, and text that is not indexed.
+    # The logbook is part of its case: a note finds the complaint.
+    Obj(
+        "logbook_a",
+        "klacht",
+        ("pelikaandans",),
+        _seen("behandelaar"),
+        common=False,
+        client="a",
+    ),
+    # Nobody finds these: a draft and a deleted file.
     Obj("draft", "procedure", ("nachtegaalzang",), frozenset()),
     Obj(
         "ev_deleted_f",
@@ -229,7 +237,6 @@ OBJECTS = (
         common=False,
         client="f",
     ),
-    Obj("logbook_a", "klacht", ("pelikaandans",), frozenset(), common=False),
 )
 OBJECTS_BY_LABEL = {o.label: o for o in OBJECTS}
 SECRETS = {secret: obj for obj in OBJECTS for secret in obj.secrets}
@@ -328,7 +335,7 @@ def build_world() -> dict:
     complaint_update_handling(
         complaint=complaint, by=u["behandelaar"], note="Logboek: pelikaandans."
     )
-    w["complaint_a"] = complaint
+    w["complaint_a"] = w["logbook_a"] = complaint
     w["ev_complaint_a"] = _evidence(
         clients["a"],
         "boomvalkrapport.txt",
