@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from django.db.models import Count
 from modelsearch.backends.base import (
@@ -16,6 +16,7 @@ from modelsearch.backends.base import (
     get_model_root,
 )
 from modelsearch.index import class_is_indexed
+from whoosh.columns import NumericColumn
 
 from ...analysis import DEFAULT_LANGUAGE
 from .compiler import (
@@ -244,6 +245,15 @@ class WhooshSearchResults(BaseSearchResults):
 
     supports_facet = True
 
+    def __init__(self, backend, query_compiler, prefetch_related=None):
+        super().__init__(backend, query_compiler, prefetch_related=prefetch_related)
+        self._shared: dict = {}
+
+    def _clone(self):
+        new = super()._clone()
+        new._shared = self._shared
+        return new
+
     def _context(self):
         compiler = self.query_compiler
         index = self.backend.get_index_for_model(compiler.queryset.model)
@@ -371,11 +381,25 @@ class WhooshSearchResults(BaseSearchResults):
                 setattr(obj, self._score_field, 0.0)
         return hits
 
+    def _matched(self):
+        """(index, searcher, matched docnums), computed once per query and
+        shared by the clones of this results object: a search page asks one
+        query for its count and several facets."""
+        shared = self._shared
+        if "matched" not in shared:
+            index, searcher, query, allowed = self._context()
+            if query is NOTHING or allowed == set():
+                docs = set()
+            else:
+                docs = set(
+                    self._run(searcher, query, allowed, limit=None, scored=False).docs()
+                )
+            shared["matched"] = (index, searcher, docs)
+        return shared["matched"]
+
     def _do_count(self):
-        _index, searcher, query, allowed = self._context()
-        if query is NOTHING or allowed == set():
-            return 0
-        total = len(self._run(searcher, query, allowed, limit=None, scored=False))
+        _index, _searcher, docs = self._matched()
+        total = len(docs)
         stop = total if self.stop is None else min(total, self.stop)
         return max(0, stop - self.start)
 
@@ -389,27 +413,19 @@ class WhooshSearchResults(BaseSearchResults):
                 f"{compiler.queryset.model.__name__}.search_fields.",
                 field_name=field_name,
             )
-        index, searcher, query, allowed = self._context()
-        if query is NOTHING or allowed == set():
+        index, searcher, docs = self._matched()
+        if not docs:
             return OrderedDict()
-        docs = set(self._run(searcher, query, allowed, limit=None, scored=False).docs())
         name = filter_field_name(compiler.queryset.model, field)
         spec = index.layout.specs.get(name)
         if spec is None:
             return self._facet_in_database(index, searcher, docs, field_name)
         reader = searcher.reader()
         whoosh_field = reader.schema[name]
-        counts = []
-        covered: set[int] = set()
-        for term in whoosh_field.sortable_terms(reader, name):
-            matching = docs.intersection(reader.postings(name, term).all_ids())
-            if matching:
-                covered |= matching
-                value = from_index_value(spec.vtype, whoosh_field.from_bytes(term))
-                counts.append((value, len(matching)))
-        missing = len(docs) - len(covered)
-        if missing:
-            counts.append((None, missing))
+        if isinstance(whoosh_field.column_type, NumericColumn) and not spec.multi:
+            counts = _facet_from_column(reader, name, whoosh_field, spec, docs)
+        else:
+            counts = _facet_from_terms(reader, name, whoosh_field, spec, docs)
         counts.sort(key=lambda item: -item[1])
         return OrderedDict(counts)
 
@@ -424,6 +440,41 @@ class WhooshSearchResults(BaseSearchResults):
             .order_by("-count")
         )
         return OrderedDict((row[field_name], row["count"]) for row in rows)
+
+
+def _facet_from_terms(reader, name, whoosh_field, spec, docs) -> list:
+    """Counts per indexed value, walking the field's terms: for fields with few
+    distinct values (a state, a kind) or several values per document."""
+    counts = []
+    covered: set[int] = set()
+    for term in whoosh_field.sortable_terms(reader, name):
+        matching = docs.intersection(reader.postings(name, term).all_ids())
+        if matching:
+            covered |= matching
+            value = from_index_value(spec.vtype, whoosh_field.from_bytes(term))
+            counts.append((value, len(matching)))
+    missing = len(docs) - len(covered)
+    if missing:
+        counts.append((None, missing))
+    return counts
+
+
+def _facet_from_column(reader, name, whoosh_field, spec, docs) -> list:
+    """Counts per value read from the field's column for the matched documents
+    only: a date or a foreign key has about as many distinct values as there
+    are documents, so walking the terms would read the whole field. A document
+    without a value holds the column's default (outside every real value)."""
+    column = reader.column_reader(name, translate=False)
+    raw = Counter(map(column.__getitem__, sorted(docs)))
+    default = whoosh_field.column_type._default
+    counts = []
+    for value, n in raw.items():
+        if value == default:
+            counts.append((None, n))
+        else:
+            typed = whoosh_field.from_column_value(value)
+            counts.append((from_index_value(spec.vtype, typed), n))
+    return counts
 
 
 def _text(value) -> str:
