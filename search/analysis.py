@@ -36,6 +36,13 @@ from whoosh.support.charset import accent_map
 
 DEFAULT_LANGUAGE = "nl"
 
+#: A word: letters and digits. Whoosh's default pattern (``\w+(\.?\w+)*``) keeps
+#: "verslag_2025.pdf" or "boomvalkrapport.txt" as one token, so nobody found a file
+#: by a word of its name; here dots and underscores separate words, as hyphens
+#: and spaces already did. "verslag.pdf" typed as a query still finds the file
+#: (both words, in that order).
+WORD_PATTERN = r"[^\W_]+"
+
 #: Size of the per-process stem cache; a Dutch vocabulary of ~30k forms fits.
 STEM_CACHE_SIZE = 100_000
 
@@ -138,7 +145,7 @@ class FoldFilter(Filter):
 
 def text_analyzer(language: str = DEFAULT_LANGUAGE):
     """Analyzer for full-text fields: tokenise, fold, stop, stem."""
-    return RegexTokenizer() | LanguageFilter(language)
+    return RegexTokenizer(WORD_PATTERN) | LanguageFilter(language)
 
 
 def autocomplete_analyzer():
@@ -149,7 +156,7 @@ def autocomplete_analyzer():
     Autocomplete is not stemmed: a stem is often not a prefix of the word.
     """
     return (
-        RegexTokenizer()
+        RegexTokenizer(WORD_PATTERN)
         | FoldFilter()
         | NgramFilter(AUTOCOMPLETE_MIN, AUTOCOMPLETE_MAX, at="start")
     )
@@ -157,7 +164,7 @@ def autocomplete_analyzer():
 
 def autocomplete_query_analyzer():
     """Query-time analyzer for autocomplete: tokenise and fold only."""
-    return RegexTokenizer() | FoldFilter()
+    return RegexTokenizer(WORD_PATTERN) | FoldFilter()
 
 
 def analyze(analyzer, text: str) -> list[str]:
@@ -167,6 +174,7 @@ def analyze(analyzer, text: str) -> list[str]:
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "WORD_PATTERN",
     "FoldFilter",
     "LanguageFilter",
     "analyze",

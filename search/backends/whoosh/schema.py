@@ -40,7 +40,8 @@ from ...analysis import autocomplete_analyzer, text_analyzer
 
 #: Bump when the document layout changes in a way the fingerprint cannot see.
 #: 2: the integer pk used for ordering is a column only (not indexed).
-SCHEMA_VERSION = 2
+#: 3: dots and underscores separate words (``analysis.WORD_PATTERN``).
+SCHEMA_VERSION = 3
 
 PK = "pk"
 PK_NUMBER = "x_pkn"

@@ -56,7 +56,13 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from ...analysis import FoldFilter, LanguageFilter, _stem_function, _stop_words
+from ...analysis import (
+    WORD_PATTERN,
+    FoldFilter,
+    LanguageFilter,
+    _stem_function,
+    _stop_words,
+)
 from .codec import PortalCodec
 
 _UINT = Struct("!I").pack
@@ -156,9 +162,12 @@ def _freq_bytes(freq: int) -> bytes:
 
 
 def _token_pattern(tokenizer):
-    """A capture-free version of Whoosh's default token pattern, or None."""
+    """The tokenizer's pattern (ours, or a capture-free version of Whoosh's
+    default one) for the fast path, or None."""
     if not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
         return None
+    if tokenizer.expression.pattern == WORD_PATTERN:
+        return re.compile(WORD_PATTERN, default_pattern.flags)
     if tokenizer.expression.pattern != default_pattern.pattern:
         return None
     return re.compile(r"\w+(?:\.?\w+)*", default_pattern.flags)
