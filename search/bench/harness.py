@@ -611,6 +611,10 @@ def run(
     out(f"Zoeken: {rounds} rondes ...")
     gc.collect()
     measured = measure_queries(setup, rounds, db_timeout, out)
+    from .page import measure_page, print_page
+
+    out("Zoekpagina: dezelfde vragen door site_search ...")
+    page = measure_page(setup, rounds, out)
     result = {
         "documents": n,
         "rounds": rounds,
@@ -624,5 +628,7 @@ def run(
         "indexing": indexing,
         **summarise(setup, indexing, measured),
     }
+    result["search_page"] = page
     print_report(result, out)
+    print_page(page, out)
     return result
