@@ -108,9 +108,18 @@ def test_count_and_facets_of_one_query_run_it_once(complaints, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(whoosh_backend.WhooshSearchResults, "_run", counting)
+    scopes = []
+    allowed = whoosh_backend.WhooshSearchResults._allowed
+
+    def counting_scope(self, *args):
+        scopes.append(1)
+        return allowed(self, *args)
+
+    monkeypatch.setattr(whoosh_backend.WhooshSearchResults, "_allowed", counting_scope)
     results = _results()
     assert results.count() == 4
     assert sum(results.facet("state").values()) == 4
     assert sum(results.facet("handler_id").values()) == 4
     assert len(results[:2]) == 2  # a slice is a clone: the shared count stays
     assert calls.count(None) == 1
+    assert len(scopes) == 1  # the user's scope is translated once, clones included

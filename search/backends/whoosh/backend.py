@@ -255,13 +255,19 @@ class WhooshSearchResults(BaseSearchResults):
         return new
 
     def _context(self):
-        compiler = self.query_compiler
-        index = self.backend.get_index_for_model(compiler.queryset.model)
-        compiler.prepare(index.layout)
-        searcher = index.store.searcher()
-        query = compiler.whoosh_query(index.layout)
-        allowed = self._allowed(index, searcher)
-        return index, searcher, query, allowed
+        """(index, searcher, query, allowed), once per query: shared by the
+        clones, so the page's count, facets and slice translate the user's
+        scope (its subqueries) and materialise the allowed set only once."""
+        shared = self._shared
+        if "context" not in shared:
+            compiler = self.query_compiler
+            index = self.backend.get_index_for_model(compiler.queryset.model)
+            compiler.prepare(index.layout)
+            searcher = index.store.searcher()
+            query = compiler.whoosh_query(index.layout)
+            allowed = self._allowed(index, searcher)
+            shared["context"] = (index, searcher, query, allowed)
+        return shared["context"]
 
     def _allowed(self, index, searcher):
         """The allowed docnums: None (all), or a set (possibly empty)."""
