@@ -25,8 +25,28 @@ class PortalDocument(AbstractDocument):
 
     extracted_text = models.TextField(_("geëxtraheerde tekst"), blank=True)
     extraction_error = models.TextField(_("fout bij tekstextractie"), blank=True)
+    # The ``file_hash`` the text was extracted from: extraction runs once per
+    # file, again only when the file is replaced (``documents.signals``).
+    extracted_file_hash = models.CharField(max_length=40, blank=True, editable=False)
+    extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     admin_form_fields = Document.admin_form_fields
+
+    #: Written only by the extraction (``documents.services``), as a queryset
+    #: update: saving an instance loaded before the extraction finished must not
+    #: put its stale (empty) text back.
+    EXTRACTION_FIELDS = frozenset(
+        {"extracted_text", "extraction_error", "extracted_file_hash", "extracted_at"}
+    )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.EXTRACTION_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
@@ -157,6 +177,8 @@ class ProcedurePage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("change_summary"),
+        # The attachments' names and extracted text (issue 6, item 3).
+        index.SearchField("attachments_text"),
         index.FilterField("is_public"),
         index.FilterField("code"),
     ]
@@ -183,6 +205,19 @@ class ProcedurePage(Page):
             for block in self.body
             if block.block_type == "section"
         ]
+
+    def attachments_text(self) -> str:
+        """What search finds of the attachments: label, title and the text
+        extracted from the file. Of the live page: a draft's attachments are
+        in its revision, not yet in these rows."""
+        lines = []
+        for attachment in self.attachments.all():
+            document = attachment.document
+            names = dict.fromkeys(n for n in (attachment.label, document.title) if n)
+            name = " – ".join(names)
+            text = document.extracted_text
+            lines.append(f"Bijlage {name}: {text}" if text else f"Bijlage {name}")
+        return "\n".join(lines)
 
     @staticmethod
     def section_anchor(block) -> str:

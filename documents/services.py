@@ -257,3 +257,42 @@ def versions_backfill() -> int:
             ProcedurePage.objects.filter(pk=page.pk).update(version_label=label)
         created += 1
     return created
+
+
+# -- attachments' text (issue 6, items 3 and 4) ----------------------------------
+
+
+def document_extract_text(*, document) -> None:
+    """Extract and store the text of a procedure attachment, once per file.
+
+    Fails soft like evidence extraction: the document stays usable and the error
+    is recorded (shown in its admin form and, to editors, on the procedure
+    page). The procedures that use the document are reindexed, so its words
+    find them from now on."""
+    from wagtail.search import index
+
+    from search.extraction import extract_text
+
+    from .models import PortalDocument, ProcedurePage
+
+    if not document.file:
+        return
+    try:
+        with document.open_file() as handle:
+            result = extract_text(
+                handle,
+                content_type="application/octet-stream",  # by the file extension
+                filename=document.file.name,
+            )
+        text, error = result.text, result.error
+    except OSError:
+        logger.exception("Document %s could not be read for extraction", document.pk)
+        text, error = "", _("Het bestand kon niet worden gelezen.")
+    PortalDocument.objects.filter(pk=document.pk).update(
+        extracted_text=text,
+        extraction_error=error,
+        extracted_file_hash=document.file_hash,
+        extracted_at=timezone.now(),
+    )
+    for page in ProcedurePage.objects.filter(attachments__document=document).distinct():
+        index.insert_or_update_object(page)

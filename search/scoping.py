@@ -87,6 +87,15 @@ def _client_url(client, user) -> str:
     return reverse("cases:dossier", args=[client.pk])
 
 
+def _case_link(case, user, client_field: str) -> str:
+    """The case page; for someone without the admin (the external notary, who
+    sees a mediation's client dossier from double consent on, E4) the front-end
+    dossier of the case's client instead of a login wall."""
+    if isinstance(case, Signal) or user.has_perm("wagtailadmin.access_admin"):
+        return case_url(case)
+    return reverse("cases:dossier", args=[getattr(case, client_field)])
+
+
 def _procedure_url(page, user, request=None) -> str:
     return page.get_url(request) or ""
 
@@ -143,6 +152,8 @@ class Kind:
                 texts.extend(e.note for e in obj.events.all() if e.note)
                 continue
             value = getattr(obj, name, "")
+            if callable(value):
+                value = value()  # e.g. ProcedurePage.attachments_text
             if name == "body" and isinstance(obj, ProcedurePage):
                 field = ProcedurePage._meta.get_field("body")
                 value = " ".join(field.get_searchable_content(value))
@@ -160,7 +171,7 @@ KINDS: tuple[Kind, ...] = (
         selector=procedures_visible_to,
         date_field="last_published_at",
         date_is_filter_field=True,
-        text_fields=("summary", "body", "change_summary"),
+        text_fields=("summary", "body", "change_summary", "attachments_text"),
         url=lambda obj, user, request=None: _procedure_url(obj, user, request),
         title=lambda obj: f"{obj.code} {obj.title}",
         engine_filters=(("live", True),),
@@ -181,7 +192,7 @@ KINDS: tuple[Kind, ...] = (
             "solution",
             LOGBOOK,
         ),
-        url=lambda obj, user, request=None: case_url(obj),
+        url=lambda obj, user, request=None: _case_link(obj, user, "client_id"),
         title=str,
         client_field="client_id",
         state_field="state",
@@ -195,7 +206,7 @@ KINDS: tuple[Kind, ...] = (
         date_field="received_at",
         date_is_filter_field=True,
         text_fields=("motivation", "outcome_motivation", LOGBOOK),
-        url=lambda obj, user, request=None: case_url(obj),
+        url=lambda obj, user, request=None: _case_link(obj, user, "appellant_id"),
         title=str,
         client_field="appellant_id",
         state_field="state",
@@ -209,7 +220,7 @@ KINDS: tuple[Kind, ...] = (
         date_field="registered_at",
         date_is_filter_field=True,
         text_fields=("reason", "outcome", "evaluation", "actions", LOGBOOK),
-        url=lambda obj, user, request=None: case_url(obj),
+        url=lambda obj, user, request=None: _case_link(obj, user, "claimant_id"),
         title=str,
         client_field="claimant_id",
         state_field="state",
@@ -223,7 +234,7 @@ KINDS: tuple[Kind, ...] = (
         date_field="received_at",
         date_is_filter_field=True,
         text_fields=("description", "qualification_reason", LOGBOOK),
-        url=lambda obj, user, request=None: case_url(obj),
+        url=lambda obj, user, request=None: _case_link(obj, user, "client_id"),
         title=str,
         client_field="client_id",
         state_field="state",

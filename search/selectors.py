@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from cases.models import CaseEvent, Client
+from documents.models import ProcedurePage
 
 from .forms import DATE, MAX_PAGE, PAGE_SIZE, ParsedQuery
 from .scoping import (
@@ -170,6 +171,9 @@ class Scope:
             related = SELECT_RELATED.get(kind.key)
             if related:
                 queryset = queryset.select_related(*related)
+            if kind.model is ProcedurePage:
+                # The attachments' text of the hits shown (for the snippet).
+                queryset = queryset.prefetch_related("attachments__document")
             if LOGBOOK in kind.text_fields:
                 # One query per kind for the logbook notes of the hits fetched.
                 queryset = queryset.prefetch_related(

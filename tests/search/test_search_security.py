@@ -713,6 +713,25 @@ def test_a_notary_finds_the_dossier_from_consent_on(world, index_writes):
         wagtail_index.insert_or_update_object(mediation)
 
 
+@pytest.mark.parametrize("subject", list(SUBJECTS))
+def test_every_hit_opens_for_the_person_who_found_it(world, subject):
+    """No dead ends: the link of every hit (case page, dossier, download,
+    procedure) answers 200 for the one who found it. The notary, who has no
+    admin, is sent to the mediation's client dossier (E4)."""
+    http = http_for(world, subject)
+    hits, page = [], 1
+    while True:
+        result = http.get(SEARCH, {"q": COMMON, "pagina": page}).context["result"]
+        hits.extend(result.hits)
+        if page >= result.page_count:
+            break
+        page += 1
+    assert hits
+    for hit in hits:
+        response = http.get(hit.url)
+        assert response.status_code == 200, (subject, hit.title, hit.url)
+
+
 # -- a damaged index ------------------------------------------------------------------
 
 
