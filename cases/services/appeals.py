@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -282,13 +283,18 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
             if u.email
         }
         if internal:
-            send_mail(
-                _("Uitkomst beroep %(n)s") % {"n": locked.number},
-                render_to_string(
-                    "cases/email/appeal_outcome_internal.txt", {"appeal": locked}
-                ),
-                settings.DEFAULT_FROM_EMAIL,
-                sorted(internal),
+            # After the commit, like the letter: a refused or failed step tells
+            # nobody anything.
+            transaction.on_commit(
+                partial(
+                    send_mail,
+                    _("Uitkomst beroep %(n)s") % {"n": locked.number},
+                    render_to_string(
+                        "cases/email/appeal_outcome_internal.txt", {"appeal": locked}
+                    ),
+                    settings.DEFAULT_FROM_EMAIL,
+                    sorted(internal),
+                )
             )
         return {**letter, **({"register": register} if register else {})}
 

@@ -256,6 +256,36 @@ def test_changed_decision_supersedes_and_both_stay_A9(
     assert internal, "the original decider is told the outcome (A8)"
 
 
+def test_an_outcome_rolled_back_mails_nobody_A8(
+    setup, office, assigned, django_capture_on_commit_callbacks
+):
+    """The internal mail and the letter leave only with the commit: a step that
+    fails after them (here: any error later in the same transaction) sends
+    nothing and changes nothing."""
+    from django.db import transaction
+
+    appeal_decide(
+        appeal=assigned,
+        outcome="upheld",
+        motivation="De beslissing is juist.",
+        by=setup["other"],
+        non_discrimination_confirmed=True,
+    )
+    mail.outbox.clear()
+
+    def send_then_fail():
+        with transaction.atomic():
+            appeal_send_outcome(appeal=assigned, by=office)
+            raise RuntimeError("later step failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        send_then_fail()
+    assert mail.outbox == []
+    assigned.refresh_from_db()
+    assert assigned.state == "decided"
+    assert assigned.outcome_sent_at is None
+
+
 def test_only_the_assigned_decider_decides_A8(setup, office, assigned):
     with pytest.raises(PermissionDenied):
         appeal_decide(
