@@ -3,8 +3,8 @@
 Whatever arrives in ``?q=`` is untrusted: it may be 5,000 characters long, hold
 control characters, unbalanced quotes, bare operators or characters that mean
 something to a search engine (``*``, ``:``, ``(``, ``%``). The parser keeps only
-words (``\\w+``), phrases between double quotes and the operators AND, OR and
-NOT (also EN, OF, NIET and a leading ``-``), and says what it changed, so the
+words (letters and digits), phrases between double quotes and the operators AND,
+OR and NOT (also EN, OF, NIET and a leading ``-``), and says what it changed, so the
 page can tell the user ("Uw zoekvraag is aangepast") instead of failing. What
 reaches the search backend is built from modelsearch query objects with
 sanitised words only, so no engine ever parses user syntax.
@@ -32,8 +32,9 @@ AND_WORDS = frozenset({"AND", "EN", "&&"})
 OR_WORDS = frozenset({"OR", "OF", "||"})
 NOT_WORDS = frozenset({"NOT", "NIET"})
 
-# Words as the index's tokenizer sees them: "rapport.pdf" stays one word.
-_WORD = re.compile(r"\w+(?:\.\w+)*")
+# Words as the index's tokenizer sees them (``search.analysis.WORD_PATTERN``):
+# "rapport.pdf" is two words, searched as the phrase "rapport pdf".
+_WORD = re.compile(r"[^\W_]+")
 # Characters with a meaning in some query syntax; worth telling the user we ignored
 # them (unlike the hyphen in "K-2026-0001" or the dot in "rapport.pdf").
 _SYNTAX = re.compile(r"[*:()\[\]{}^~+!?|&%<>=\\\"]")

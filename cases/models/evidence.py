@@ -118,11 +118,10 @@ class EvidenceFile(index.Indexed, models.Model):
     deletion_reason = models.TextField(_("reden van verwijdering"), blank=True)
 
     search_fields = [
-        index.SearchField("original_name", boost=2),
-        index.AutocompleteField("original_name"),
-        # The name's words apart ("Auditverslag_2025-03.pdf": auditverslag,
-        # 2025, 03, pdf) for every backend: PostgreSQL's parser reads a file
-        # name as one token (the Whoosh analysis splits it anyway).
+        # The file name as words ("Auditverslag_2025-03.pdf": auditverslag,
+        # 2025, 03, pdf) for every backend: PostgreSQL's parser would read the
+        # name as one token. The search form turns a typed name into the
+        # phrase of its words (``search.forms``).
         index.SearchField("name_words", boost=2),
         index.AutocompleteField("name_words"),
         index.SearchField("description"),

@@ -697,7 +697,8 @@ def test_the_parser_keeps_words_phrases_and_operators():
     assert (type(phrase), phrase.query_string) == (Phrase, "locatie zuid")
     assert isinstance(negated, Not)
     assert negated.subquery.query_string == "anker"
-    assert (type(second), second.query_string) == (PlainText, "rapport.pdf")
+    # A file name: its words as a phrase (as the index holds them).
+    assert (type(second), second.query_string) == (Phrase, "rapport pdf")
     assert not parsed.adjusted
 
     case_number = parse_query("K-2026-0001").query
