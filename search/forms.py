@@ -20,6 +20,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from modelsearch.query import And, Not, Or, Phrase, PlainText, SearchQuery
 
+from .analysis import WORD_PATTERN
+
 #: Longer queries are cut (at a word boundary) to this many characters.
 MAX_QUERY_LENGTH = 200
 #: At most this many words (in plain text and phrases together) are searched.
@@ -32,9 +34,9 @@ AND_WORDS = frozenset({"AND", "EN", "&&"})
 OR_WORDS = frozenset({"OR", "OF", "||"})
 NOT_WORDS = frozenset({"NOT", "NIET"})
 
-# Words as the index's tokenizer sees them (``search.analysis.WORD_PATTERN``):
-# "rapport.pdf" is two words, searched as the phrase "rapport pdf".
-_WORD = re.compile(r"[^\W_]+")
+# Words as the index's tokenizer sees them: "rapport.pdf" is two words, searched
+# as the phrase "rapport pdf".
+_WORD = re.compile(WORD_PATTERN)
 # Characters with a meaning in some query syntax; worth telling the user we ignored
 # them (unlike the hyphen in "K-2026-0001" or the dot in "rapport.pdf").
 _SYNTAX = re.compile(r"[*:()\[\]{}^~+!?|&%<>=\\\"]")
