@@ -31,6 +31,14 @@ class CasesConfig(AppConfig):
     verbose_name = "Casusregister"
 
     def ready(self):
+        from portal.scoping import register_object_scope
+
+        from .selectors import SELECTORS
+
+        # Every admin URL naming one of these objects answers 404 outside the
+        # user's scope, whichever Wagtail view it is (portal.scoping).
+        for model, selector in SELECTORS.items():
+            register_object_scope(model, selector)
         post_migrate.connect(
             _ensure_letter_templates, sender=self, dispatch_uid="cases.letters"
         )

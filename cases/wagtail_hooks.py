@@ -148,6 +148,7 @@ def my_cases_panel(request):
     from portal.roles import QUALITY_OFFICER
 
     from .models import Signal
+    from .permissions import can_report_signal
     from .selectors import signals_visible_to
 
     user = request.user
@@ -160,12 +161,15 @@ def my_cases_panel(request):
         title = _("Mijn gemelde signalen")
         empty = _("U hebt nog geen signalen gemeld.")
     items = list(items.select_related("client").order_by("decide_by")[:8])
+    may_report = can_report_signal(user)
+    if not items and not may_report:
+        return None
     return DashboardPanel(
         key="zaken",
         title=title,
         template_name="cases/panels/my_cases.html",
         order=10,
-        context={"items": items},
+        context={"items": items, "may_report": may_report},
         empty_text=empty,
     )
 

@@ -87,7 +87,13 @@ class AckFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = ProcedurePage.objects.order_by("code")
+        # Read tasks exist for published versions only: a draft that was never
+        # published is nobody's business here (nor its title).
+        self.fields["procedure"].queryset = (
+            ProcedurePage.objects.filter(versions__isnull=False)
+            .distinct()
+            .order_by("code")
+        )
 
 
 def _ack_rows(form):

@@ -282,7 +282,9 @@ def _load_demo_dossiers() -> None:
         outcome="continued",
         motivation="Het rapport toont dat aan alle normen wordt voldaan (demo).",
         decided_at=decided,
-        by=decider,
+        # The office manager records who decided (a decider sees the audit
+        # through the decision from then on).
+        by=office,
     )
     decision_mark_emailed(
         decision=decision, at=decided + datetime.timedelta(hours=2), by=decider

@@ -26,3 +26,19 @@ def admin_shortcuts_panel(request):
         template_name="portal/panels/admin_shortcuts.html",
         order=900,
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_only_known_pages(pages, request):
+    """The page chooser (browse and search) offers only pages the user may know
+    of: a never-published draft stays invisible to readers (portal.scoping)."""
+    from .scoping import pages_known_to
+
+    return pages.filter(pk__in=pages_known_to(request.user).values("pk"))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_only_known_pages(parent_page, pages, request):
+    from .scoping import pages_known_to
+
+    return pages.filter(pk__in=pages_known_to(request.user).values("pk"))

@@ -56,8 +56,9 @@ _TYPE_BY_EXTENSION = {
 }
 _TYPE_ALIASES = {"application/x-pdf": PDF, "application/xhtml+xml": HTML}
 
-# A DOCX's XML is decompressed in memory by python-docx; refuse archives that would
-# inflate beyond this (a "zip bomb"), whatever their compressed size.
+# Refuse DOCX archives whose parts together claim to inflate beyond this (a "zip
+# bomb"), whatever their compressed size; the main part is streamed and bounded
+# on its own (`_MAX_DOCX_PART_BYTES`).
 _MAX_DOCX_UNCOMPRESSED_BYTES = 250_000_000
 # HTML carries markup around its text; read this many bytes per character of the cap.
 _HTML_BYTES_PER_CHAR = 10
@@ -245,55 +246,123 @@ def _decrypt_without_password(reader) -> bool:
 
 
 def _extract_docx(stream: BinaryIO, max_chars: int) -> str:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    """The body text of a DOCX, streamed from ``word/document.xml``.
 
+    python-docx builds the whole package and its XML trees in memory (a 120 KB
+    upload inflating to 120 MB of XML took 2 GB); here only the main part is read,
+    through a counter that stops at ``_MAX_DOCX_PART_BYTES`` inflated bytes, and
+    every paragraph is dropped from memory once its text is taken. Paragraphs come
+    in document order, table cells (nested ones too) included."""
     _require_content(stream)
     try:
-        with zipfile.ZipFile(stream) as archive:
-            inflated = sum(member.file_size for member in archive.infolist())
+        archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile as exc:
         logger.warning("DOCX is not a ZIP archive: %s", exc)
         raise _ExtractionError(_("het bestand is beschadigd")) from exc
-    if inflated > _MAX_DOCX_UNCOMPRESSED_BYTES:
-        logger.warning("DOCX would inflate to %d bytes; not opened", inflated)
-        raise _ExtractionError(_("het bestand is te groot om te doorzoeken"))
-    stream.seek(0)
-    try:
-        document = docx.Document(stream)
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        logger.warning("Broken DOCX: %s", exc)
-        raise _ExtractionError(_("het bestand is beschadigd")) from exc
+    with archive:
+        inflated = sum(member.file_size for member in archive.infolist())
+        if inflated > _MAX_DOCX_UNCOMPRESSED_BYTES:
+            logger.warning("DOCX would inflate to %d bytes; not opened", inflated)
+            raise _ExtractionError(_("het bestand is te groot om te doorzoeken"))
+        try:
+            part = archive.getinfo(_DOCX_MAIN_PART)
+        except KeyError as exc:
+            logger.warning("DOCX without %s", _DOCX_MAIN_PART)
+            raise _ExtractionError(_("het bestand is beschadigd")) from exc
+        if part.file_size > _MAX_DOCX_PART_BYTES:
+            logger.warning("DOCX main part inflates to %d bytes", part.file_size)
+            raise _ExtractionError(_("het bestand is te groot om te doorzoeken"))
+        try:
+            with archive.open(part) as raw:
+                return _docx_paragraphs(_BoundedReader(raw), max_chars)
+        except _TooLarge as exc:
+            logger.warning("DOCX main part inflates past the bound")
+            raise _ExtractionError(
+                _("het bestand is te groot om te doorzoeken")
+            ) from exc
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            logger.warning("Broken DOCX: %s", exc)
+            raise _ExtractionError(_("het bestand is beschadigd")) from exc
+
+
+_DOCX_MAIN_PART = "word/document.xml"
+# What the main part of one DOCX may inflate to (streamed, never held whole).
+_MAX_DOCX_PART_BYTES = 100_000_000
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BoundedReader:
+    """A file-like reader that refuses to inflate past the bound (the declared
+    size in the archive may lie)."""
+
+    def __init__(self, raw, limit: int | None = None):
+        self._raw = raw
+        self._left = _MAX_DOCX_PART_BYTES if limit is None else limit
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(65536 if size is None or size < 0 else size)
+        self._left -= len(chunk)
+        if self._left < 0:
+            raise _TooLarge
+        return chunk
+
+
+def _docx_paragraphs(reader, max_chars: int) -> str:
+    from lxml import etree
+
     blocks: list[str] = []
     length = 0
-    for block in _docx_blocks(document):
-        blocks.append(block)
-        length += len(block)
-        if length > max_chars:
-            break
+    try:
+        for _event, element in etree.iterparse(
+            reader,
+            events=("end",),
+            tag=f"{_W}p",
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+        ):
+            text = _paragraph_text(element)
+            # Free what was read: the paragraph and the siblings before it.
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+            if text:
+                blocks.append(text)
+                length += len(text)
+                if length > max_chars:
+                    break
+    except etree.XMLSyntaxError as exc:
+        logger.warning("Broken DOCX XML: %s", exc)
+        raise _ExtractionError(_("het bestand is beschadigd")) from exc
     return "\n\n".join(blocks)
 
 
-def _docx_blocks(container) -> Iterator[str]:
-    """Paragraphs and table cells in document order, nested tables included."""
-    from docx.table import Table
+def _paragraph_text(paragraph) -> str:
+    """A paragraph's text as Word shows it: runs joined, tabs and breaks kept. A
+    paragraph nested in this one (a text box) is read on its own."""
+    parts = []
+    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        if _enclosing_paragraph(node) is not paragraph:
+            continue
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
 
-    for item in container.iter_inner_content():
-        if isinstance(item, Table):
-            yield from _docx_table_blocks(item)
-        elif item.text:
-            yield item.text
 
-
-def _docx_table_blocks(table) -> Iterator[str]:
-    for row in table.rows:
-        seen: set[int] = set()
-        for cell in row.cells:
-            # A merged cell is returned once per grid column it spans.
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            yield from _docx_blocks(cell)
+def _enclosing_paragraph(node):
+    parent = node.getparent()
+    while parent is not None and parent.tag != f"{_W}p":
+        parent = parent.getparent()
+    return parent
 
 
 # E-mail

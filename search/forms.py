@@ -29,6 +29,8 @@ MAX_WORDS = 12
 #: Results per page, and the last page one can page to.
 PAGE_SIZE = 20
 MAX_PAGE = 50
+#: The largest key a filter on a client may name.
+MAX_KEY = 2**31 - 1
 
 AND_WORDS = frozenset({"AND", "EN", "&&"})
 OR_WORDS = frozenset({"OR", "OF", "||"})
@@ -242,14 +244,20 @@ class SearchForm(forms.Form):
     jaar = forms.IntegerField(
         label=_("Jaar"), required=False, min_value=1900, max_value=2999
     )
-    klant = forms.IntegerField(label=_("Klant"), required=False, min_value=1)
+    # Bounded both ways: the engine's numeric fields hold 64-bit keys, a database
+    # key is never larger than this (a longer number would fail in the engine).
+    klant = forms.IntegerField(
+        label=_("Klant"), required=False, min_value=1, max_value=MAX_KEY
+    )
     status = forms.CharField(label=_("Status"), required=False, max_length=60)
     sorteer = forms.ChoiceField(
         label=_("Sorteren op"),
         required=False,
         choices=[(RELEVANCE, _("relevantie")), (DATE, _("datum (nieuwste eerst)"))],
     )
-    pagina = forms.IntegerField(label=_("Pagina"), required=False, min_value=1)
+    pagina = forms.IntegerField(
+        label=_("Pagina"), required=False, min_value=1, max_value=10**6
+    )
 
     def __init__(self, *args, kind_keys=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 from portal.roles import CERTIFICATION_DECIDER
 
 from ..models import Audit, Certificate, CertificationDecision
-from ..selectors import has_register_access
+from ..selectors import audits_visible_to, decisions_visible_to, has_register_access
 
 DECISION_FIELDS = ("outcome", "motivation", "decided_at")
 
@@ -56,6 +56,31 @@ def _check_may_decide(by) -> None:
         )
 
 
+def _check_sees_audit(by, audit: Audit) -> None:
+    """The recorder must be entitled to the audit first: a decision on it opens
+    the audit to its decider, so recording one must not be a way in. The answer
+    is the same for an audit that does not exist."""
+    if not audits_visible_to(by).filter(pk=audit.pk).exists():
+        raise ValidationError(
+            {
+                "audit": _(
+                    "Kies een onderzoek uit de lijst: dit onderzoek bestaat niet of "
+                    "u hebt er geen toegang toe."
+                )
+            }
+        )
+
+
+def _check_sees_decision(by, decision: CertificationDecision) -> None:
+    if not decisions_visible_to(by).filter(pk=decision.pk).exists():
+        raise ValidationError(
+            _(
+                "Deze beslissing bestaat niet of u hebt er geen toegang toe. Kies een "
+                "beslissing uit het dossier."
+            )
+        )
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -69,8 +94,10 @@ def decision_record(
     """Record a certification decision on ``audit``.
 
     Raises ValidationError when the decider lacks the role or took part in the
-    audit, or a field is invalid; PermissionDenied when ``by`` may not record."""
+    audit, or ``by`` may not see the audit, or a field is invalid;
+    PermissionDenied when ``by`` may not record."""
     _check_may_decide(by)
+    _check_sees_audit(by, audit)
     _check_decider(decider, audit)
     decision = CertificationDecision(
         audit=audit,
@@ -98,6 +125,7 @@ def decision_update(
     Raises ValidationError once it was e-mailed: from then on the only change is a
     new decision that supersedes it (A9)."""
     _check_may_decide(by)
+    _check_sees_decision(by, decision)
     current = _locked(decision)
     if current.is_emailed:
         raise ValidationError(
@@ -130,6 +158,7 @@ def decision_mark_emailed(
     """Record that the decision e-mail went out: the decision is final from now on
     and the appeal term of A2 starts."""
     _check_may_decide(by)
+    _check_sees_decision(by, decision)
     current = _locked(decision)
     if current.is_emailed:
         raise ValidationError(_("Deze beslissing is al als verzonden vastgelegd."))
@@ -159,6 +188,7 @@ def decision_supersede(
     Raises ValidationError when the old decision was not e-mailed yet (correct it
     instead), was already superseded, or no reason is given."""
     _check_may_decide(by)
+    _check_sees_decision(by, decision)
     old = _locked(decision)
     if not old.is_emailed:
         raise ValidationError(

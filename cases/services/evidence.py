@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.search import index
 
+from portal.formatting import format_size
 from portal.roles import QUALITY_OFFICER
 
 from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
@@ -25,7 +26,6 @@ from ..selectors import audits_visible_to, dossiers_visible_to
 
 logger = logging.getLogger(__name__)
 CHUNK = 256 * 1024
-MB = 1024 * 1024
 
 
 class _HashingFile(File):
@@ -142,10 +142,14 @@ def evidence_upload(
     if size > _max_bytes():
         raise ValidationError(
             _(
-                "'%(name)s' is %(size).1f MB; de grens is %(max)d MB. Verklein het "
+                "'%(name)s' is %(size)s; de grens is %(max)s. Verklein het "
                 "bestand of splits het op."
             )
-            % {"name": original, "size": size / MB, "max": _max_bytes() // MB}
+            % {
+                "name": original,
+                "size": format_size(size),
+                "max": format_size(_max_bytes()),
+            }
         )
     kind = sniff(uploaded_file, original)
     if not kind.allowed:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..models import CaseEvent, Signal
 from ..numbering import next_case_number
+from ..permissions import can_report_signal
 from ..transitions import transition_apply
 
 QUALIFY_WITHIN = datetime.timedelta(hours=48)  # S3
@@ -30,9 +31,7 @@ def signal_record(
 
     Raises PermissionDenied for a user without a role; ValidationError for an empty
     description or a receipt time in the future."""
-    from portal.roles import EXTERNAL_MEDIATOR
-
-    if not by.is_superuser and not set(by.role_codes) - {EXTERNAL_MEDIATOR}:
+    if not can_report_signal(by):
         raise PermissionDenied(
             _("Alleen medewerkers met een rol kunnen signalen melden.")
         )

@@ -14,10 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from portal.scoping import object_scope
 
 from ..models import (
     Appeal,
@@ -131,7 +134,67 @@ class ServiceErrorsMixin:
             return super().form_valid(form)
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
+            # What Wagtail's own validation sets before form_invalid (without it
+            # form_invalid fails on a missing attribute).
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+
+
+class ScopedChoicesMixin:
+    """Every choice of a related object in a create/edit form offers only what the
+    user may see (portal.scoping): an audit outside the user's scope is refused as
+    "not one of the choices", exactly like one that does not exist."""
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        for field in form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            selector = object_scope(queryset.model)
+            if selector is not None:
+                field.queryset = queryset.filter(
+                    pk__in=selector(self.request.user).values("pk")
+                )
+            if hasattr(field.widget, "get_instance"):
+                field.widget.get_instance = _instance_from(field.queryset)
+        return form
+
+
+def _instance_from(queryset):
+    """A chooser widget re-rendering a refused form shows the chosen object's
+    title: look it up in the field's (scoped) choices only, and read a key that
+    is no number as nothing (Wagtail's own lookup fails on it)."""
+
+    def get_instance(value):
+        if value is None or isinstance(value, queryset.model):
+            return value
+        try:
+            return queryset.filter(pk=value).first()
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+    return get_instance
+
+
+class SearchOrderingMixin:
+    """Searching a listing sorted on a column: the engine sorts only on indexed
+    filter fields, so search without its ordering and let the database sort the
+    hits (instead of Wagtail's OrderByFieldError, a server error)."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching or not self.is_explicitly_ordered:
+            return super().search_queryset(queryset)
+        hits = super().search_queryset(queryset.order_by("pk"))
+        return queryset.filter(pk__in=[obj.pk for obj in hits])
+
+
+class NotFoundView(View):
+    """A generic view switched off in code answers as if it did not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404
 
 
 def _scoped(view_class, model, *mixins):
@@ -192,7 +255,7 @@ def scoped_chooser_viewset(model):
 
     return type(
         f"Scoped{model.__name__}ChooserViewSet",
-        (snippet_chooser.SnippetChooserViewSet,),
+        (NoCreateChooserViewSet,),
         {
             "choose_view_class": ChooseView,
             "choose_results_view_class": ChooseResultsView,
@@ -202,8 +265,38 @@ def scoped_chooser_viewset(model):
     )
 
 
-class ScopedSnippetViewSet(SnippetViewSet):
-    """A SnippetViewSet whose every view and chooser is scoped by the selector."""
+class NoCreateChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    # No object is created from a chooser: register and dossier objects come into
+    # being through their forms and services (Wagtail's create view also fails
+    # without a creation form).
+    create_view_class = NotFoundView
+
+
+class PortalSnippetViewSet(SnippetViewSet):
+    """A SnippetViewSet without Wagtail's views that the portal switched off.
+
+    Wagtail registers add/ (and copy/) even when the add button is hidden, and a
+    chooser's create/ without a form; searching a listing sorted on a column
+    fails in the engine. Every snippet viewset of the portal derives from here."""
+
+    add_view_enabled = True
+
+    def __init__(self, *args, **kwargs):
+        index = getattr(type(self), "index_view_class", SnippetViewSet.index_view_class)
+        if not issubclass(index, SearchOrderingMixin):
+            self.index_view_class = type(
+                f"Searchable{index.__name__}", (SearchOrderingMixin, index), {}
+            )
+        if not self.add_view_enabled:
+            self.add_view_class = NotFoundView
+            self.copy_view_enabled = False
+        if not issubclass(self.chooser_viewset_class, NoCreateChooserViewSet):
+            self.chooser_viewset_class = NoCreateChooserViewSet
+        super().__init__(*args, **kwargs)
+
+
+class ScopedSnippetViewSet(PortalSnippetViewSet):
+    """A snippet viewset whose every view and chooser is scoped by the selector."""
 
     extra_view_mixins: dict[str, tuple] = {}
 
@@ -213,6 +306,8 @@ class ScopedSnippetViewSet(SnippetViewSet):
             mixins = self.extra_view_mixins.get(attr, ())
             if attr == "edit_view_class":
                 mixins = (ChangeGuardMixin, *mixins)
+            if attr in ("add_view_class", "edit_view_class", "copy_view_class"):
+                mixins = (*mixins, ScopedChoicesMixin)
             setattr(self, attr, _scoped(base, self.model, *mixins))
         self.chooser_viewset_class = scoped_chooser_viewset(self.model)
         super().__init__(*args, **kwargs)
@@ -442,7 +537,7 @@ class AppealViewSet(ScopedSnippetViewSet):
         return super().get_queryset(request).select_related("appellant", "decider")
 
 
-class NotaryViewSet(SnippetViewSet):
+class NotaryViewSet(PortalSnippetViewSet):
     """E2: the notary register. Not confidential client data: plain model
     permissions (quality officer and office manager keep it)."""
 

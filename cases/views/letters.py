@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import Button, HeaderButton
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView
 
 from ..letters import (
     letter_placeholders_help,
@@ -22,6 +22,7 @@ from ..letters import (
     letter_templates_ensure,
 )
 from ..models import LetterTemplate
+from .admin import PortalSnippetViewSet
 
 PREVIEW_LABEL = gettext_lazy("Voorbeeld (PDF)")
 
@@ -81,7 +82,7 @@ class LetterTemplateEditView(EditView):
         ]
 
 
-class LetterTemplateViewSet(SnippetViewSet):
+class LetterTemplateViewSet(PortalSnippetViewSet):
     """C3, C7, A3/A4, A6, A8, E2, E6: seven letters, one template each. Plain model
     permissions: only the quality officer has `change_lettertemplate`."""
 

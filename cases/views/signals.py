@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms import SignalForm, SignalQualifyForm
 from ..models import Client, Signal
+from ..permissions import can_report_signal
 from ..selectors import (
     complaints_visible_to,
     evidence_visible_to,
@@ -25,7 +27,10 @@ from .errors import add_service_errors
 
 @require_http_methods(["GET", "POST"])
 def signal_new(request):
-    # Anyone may name the client a remark came from: the list holds names only.
+    # Staff may name the client a remark came from (the list holds names only);
+    # an external notary may not see the client list at all (E4).
+    if not can_report_signal(request.user):
+        raise Http404
     form = SignalForm(
         request.POST or None,
         request.FILES or None,

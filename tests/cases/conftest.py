@@ -50,7 +50,7 @@ def setup(db, office):
         outcome="continued",
         motivation="Voldoet.",
         decided_at=local(2026, 1, 30, 9, 0),
-        by=original,
+        by=office,
     )
     decision = decision_mark_emailed(
         decision=decision, at=local(2026, 1, 31, 10, 0), by=original

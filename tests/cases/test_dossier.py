@@ -77,13 +77,13 @@ def audit(client_org):
 
 
 @pytest.fixture
-def decision(audit, decider):
+def decision(audit, decider, office):
     return decision_record(
         audit=audit,
         decider=decider,
         outcome="continued",
         motivation="Voldoet aan alle eisen.",
-        by=decider,
+        by=office,
     )
 
 
@@ -119,7 +119,7 @@ def test_emailed_decision_cannot_be_edited_and_stays_unchanged_A9(decision, deci
     assert decision.outcome == "continued"
 
 
-def test_emailed_decision_is_superseded_and_both_remain_A9(decision, audit):
+def test_emailed_decision_is_superseded_and_both_remain_A9(decision, audit, office):
     first_decider = decision.decider
     decision_mark_emailed(decision=decision, by=first_decider)
     other = UserFactory(roles=[CERTIFICATION_DECIDER])
@@ -129,7 +129,7 @@ def test_emailed_decision_is_superseded_and_both_remain_A9(decision, audit):
         outcome="suspended",
         motivation="Na heroverweging geschorst.",
         reason="Beroep gegrond verklaard.",
-        by=other,
+        by=office,
     )
     assert new.supersedes == decision
     assert set(CertificationDecision.objects.filter(audit=audit)) == {decision, new}
@@ -140,7 +140,7 @@ def test_emailed_decision_is_superseded_and_both_remain_A9(decision, audit):
             outcome="refused",
             motivation="x",
             reason="y",
-            by=other,
+            by=office,
         )
 
 
@@ -157,12 +157,12 @@ def test_unsent_decision_is_corrected_not_superseded(decision, decider):
     assert CertificationDecision.objects.count() == 1
 
 
-def test_audit_team_member_may_not_decide_on_that_audit(audit, decider):
+def test_audit_team_member_may_not_decide_on_that_audit(audit, office):
     leader = audit.team_leader
     leader.groups.add(*UserFactory(roles=[CERTIFICATION_DECIDER]).groups.all())
     with pytest.raises(ValidationError, match="teamleider of beoordelaar"):
         decision_record(
-            audit=audit, decider=leader, outcome="granted", motivation="x", by=decider
+            audit=audit, decider=leader, outcome="granted", motivation="x", by=office
         )
     assert not CertificationDecision.objects.exists()
 
