@@ -120,6 +120,23 @@ def test_docx_that_would_inflate_too_far_is_not_opened(monkeypatch):
     assert "te groot" in result.error
 
 
+def test_docx_main_part_inflating_past_the_bound_fails_soft(monkeypatch):
+    # The bound on what the streamed main part may inflate to (issue 11, item 7).
+    monkeypatch.setattr(extraction, "_MAX_DOCX_PART_BYTES", 200)
+
+    result = extract_text(io.BytesIO(samples.docx()), content_type=DOCX)
+
+    assert _failed(result, "dit Word-bestand")
+    assert "te groot" in result.error
+
+
+def test_docx_stream_reader_stops_when_the_declared_size_lies():
+    reader = extraction._BoundedReader(io.BytesIO(b"x" * 5000), limit=1000)
+    assert reader.read(600) == b"x" * 600
+    with pytest.raises(extraction._TooLarge):
+        reader.read(600)
+
+
 def test_eml_text_has_headers_body_and_attachment_names():
     result = extract_text(io.BytesIO(samples.eml()), content_type=EML)
 
