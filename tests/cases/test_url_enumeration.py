@@ -384,7 +384,10 @@ def _in_and_out(user, model, pages):
 def _marks(obj) -> list[str]:
     """What would give an object away: its number, name or title."""
     marks = []
-    for attr in ("number", "original_name", "title"):
+    # Not the case number: a complaint names the signal it came from (C1) and a
+    # letter in a visible dossier carries its case's number in its file name (the
+    # register matrix checks numbers on the case pages).
+    for attr in ("original_name", "title"):
         value = getattr(obj, attr, None)
         if value:
             marks.append(str(value))
