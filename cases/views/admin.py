@@ -186,7 +186,9 @@ class SearchOrderingMixin:
     def search_queryset(self, queryset):
         if not self.is_searching or not self.is_explicitly_ordered:
             return super().search_queryset(queryset)
-        hits = super().search_queryset(queryset.order_by("pk"))
+        # No ordering at all: the engine may sort on nothing but its filter fields
+        # (not even the key), and the database sorts the hits below.
+        hits = super().search_queryset(queryset.order_by())
         return queryset.filter(pk__in=[obj.pk for obj in hits])
 
 
