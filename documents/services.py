@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from files import extraction
 from portal.roles import ASSESSOR, QUALITY_OFFICER, ROLES_BY_CODE
 
 from .models import (
@@ -271,15 +272,13 @@ def document_extract_text(*, document) -> None:
     find them from now on."""
     from wagtail.search import index
 
-    from search.extraction import extract_text
-
     from .models import PortalDocument, ProcedurePage
 
     if not document.file:
         return
     try:
         with document.open_file() as handle:
-            result = extract_text(
+            result = extraction.extract_text(
                 handle,
                 content_type="application/octet-stream",  # by the file extension
                 filename=document.file.name,

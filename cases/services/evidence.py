@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.search import index
 
+from files import extraction
 from portal.formatting import format_size
 from portal.roles import QUALITY_OFFICER
 
@@ -219,13 +220,11 @@ def _enqueue_extraction(pk: int) -> None:
 def evidence_extract_text(*, evidence: EvidenceFile) -> EvidenceFile:
     """Extract and store the file's text once; fails soft: the file stays and the
     error is recorded for users to see."""
-    from search.extraction import extract_text
-
     if evidence.is_deleted or not evidence.file:
         return evidence
     try:
         with evidence_storage().open(evidence.file.name, "rb") as fh:
-            result = extract_text(
+            result = extraction.extract_text(
                 fh, content_type=evidence.content_type, filename=evidence.original_name
             )
         text, error = result.text, result.error

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from documents import pdf
 from documents.models import PortalDocument, ProcedureAttachment, ProcedurePage
+from files import extraction
 from portal.roles import ASSESSOR, QUALITY_OFFICER
-from search import extraction
 from tests.documents.test_reading import add_procedure
 from tests.factories import UserFactory
 

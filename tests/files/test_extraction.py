@@ -3,8 +3,7 @@ import logging
 
 import pytest
 
-from search import extraction
-from search.extraction import DOCX, ExtractionResult, extract_text
+from files.extraction import DOCX, ExtractionResult, docx, extract_text
 from tests import samples
 
 PDF = "application/pdf"
@@ -63,7 +62,7 @@ def test_non_seekable_stream_is_read():
 
 @pytest.mark.parametrize("build", [samples.truncated_pdf, samples.garbage_pdf])
 def test_broken_pdf_fails_soft_with_dutch_message(build, caplog):
-    with caplog.at_level(logging.WARNING, logger="search.extraction"):
+    with caplog.at_level(logging.WARNING, logger="files.extraction"):
         result = extract_text(io.BytesIO(build()), content_type=PDF)
 
     assert _failed(result, "dit PDF-bestand")
@@ -112,7 +111,7 @@ def test_pdf_uploaded_as_docx_fails_soft():
 
 
 def test_docx_that_would_inflate_too_far_is_not_opened(monkeypatch):
-    monkeypatch.setattr(extraction, "_MAX_DOCX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(docx, "_MAX_DOCX_UNCOMPRESSED_BYTES", 1000)
 
     result = extract_text(io.BytesIO(samples.docx()), content_type=DOCX)
 
@@ -122,7 +121,7 @@ def test_docx_that_would_inflate_too_far_is_not_opened(monkeypatch):
 
 def test_docx_main_part_inflating_past_the_bound_fails_soft(monkeypatch):
     # The bound on what the streamed main part may inflate to (issue 11, item 7).
-    monkeypatch.setattr(extraction, "_MAX_DOCX_PART_BYTES", 200)
+    monkeypatch.setattr(docx, "_MAX_DOCX_PART_BYTES", 200)
 
     result = extract_text(io.BytesIO(samples.docx()), content_type=DOCX)
 
@@ -131,9 +130,9 @@ def test_docx_main_part_inflating_past_the_bound_fails_soft(monkeypatch):
 
 
 def test_docx_stream_reader_stops_when_the_declared_size_lies():
-    reader = extraction._BoundedReader(io.BytesIO(b"x" * 5000), limit=1000)
+    reader = docx._BoundedReader(io.BytesIO(b"x" * 5000), limit=1000)
     assert reader.read(600) == b"x" * 600
-    with pytest.raises(extraction._TooLarge):
+    with pytest.raises(docx._TooLarge):
         reader.read(600)
 
 
