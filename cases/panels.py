@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.dashboard import DashboardPanel
-from portal.roles import MANAGEMENT, OFFICE_MANAGER, QUALITY_OFFICER
 
 from .links import case_url
 from .models import Appeal, Complaint, Mediation, Signal
-from .selectors import complaints_visible_to, has_register_access
+from .permissions import can_keep_register, has_register_access, sits_on_management
+from .selectors import complaints_visible_to
 from .services.mediations import with_uninformed_steps
 
 SOON = datetime.timedelta(days=7)
@@ -42,11 +42,7 @@ class WorkItem:
 def work_items(user) -> list[WorkItem]:
     """What ``user`` must do next in the register; a fixed number of queries."""
     items: list[WorkItem] = []
-    clerk = (
-        user.is_superuser
-        or user.has_role(QUALITY_OFFICER)
-        or (user.has_role(OFFICE_MANAGER))
-    )
+    clerk = can_keep_register(user)
     open_complaints = Complaint.State.REGISTERED, Complaint.State.IN_PROGRESS
     for c in (
         complaints_visible_to(user)
@@ -112,7 +108,7 @@ def work_items(user) -> list[WorkItem]:
                     else "",
                 )
             )
-    if user.has_role(MANAGEMENT) and has_register_access(user):
+    if sits_on_management(user):
         for c in Complaint.objects.filter(
             about=Complaint.About.CERTIFICATE_HOLDER,
             state__in=open_complaints,

@@ -37,17 +37,7 @@ from .models import (
     Mediation,
     Signal,
 )
-
-REGISTER_PERMISSION = "cases.view_register"
-
-
-def has_register_access(user) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm(REGISTER_PERMISSION)
-    )
+from .permissions import can_read_lessons, has_register_access
 
 
 def _unexpired(qs: QuerySet) -> QuerySet:
@@ -225,12 +215,7 @@ def mediations_visible_to(user) -> QuerySet[Mediation]:
 def complaint_lessons(user):
     """C5: what every assessor may read of complaints the quality officer decided to
     discuss anonymised: the summary and the month, nothing else."""
-    from portal.roles import EXTERNAL_MEDIATOR
-
-    if _is_anonymous(user):
-        return Complaint.objects.none().values("pk")
-    # Staff only: an external notary's role ends at one client dossier (E4).
-    if not user.is_superuser and not set(user.role_codes) - {EXTERNAL_MEDIATOR}:
+    if _is_anonymous(user) or not can_read_lessons(user):
         return Complaint.objects.none().values("pk")
     return (
         Complaint.objects.filter(discuss_anonymised=True)

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Appeal, CaseEvent, Complaint, Mediation, Signal
-from .selectors import has_register_access
+from .permissions import (
+    can_decide_for_management,
+    can_keep_register,
+    has_register_access,
+    is_quality_officer,
+)
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,7 @@ APPEAL_ACTIONS = sorted({t.action for t in APPEAL_TRANSITIONS})
 
 
 def _quality_officer(user, case) -> bool:
-    from portal.roles import QUALITY_OFFICER
-
-    return user.is_superuser or user.has_role(QUALITY_OFFICER)
+    return is_quality_officer(user)
 
 
 G = Signal.State
@@ -128,15 +131,9 @@ SIGNAL_TRANSITIONS: tuple[Transition, ...] = (
 SIGNAL_ACTIONS = sorted({t.action for t in SIGNAL_TRANSITIONS})
 
 
-def _has_role(user, *codes) -> bool:
-    return bool(user.is_superuser or any(user.has_role(c) for c in codes))
-
-
 def _register_clerk(user, case) -> bool:
     # C1: the quality officer or the office manager registers and keeps the data.
-    from portal.roles import OFFICE_MANAGER, QUALITY_OFFICER
-
-    return _has_role(user, QUALITY_OFFICER, OFFICE_MANAGER)
+    return can_keep_register(user)
 
 
 def _handler_or_clerk(user, case) -> bool:
@@ -152,9 +149,7 @@ def _handler_or_quality_officer(user, case) -> bool:
 
 
 def _management(user, case) -> bool:
-    from portal.roles import MANAGEMENT
-
-    return _has_role(user, MANAGEMENT)
+    return can_decide_for_management(user)
 
 
 def _formal_written(case) -> str:

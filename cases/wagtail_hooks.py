@@ -71,7 +71,7 @@ def dossier_listing_button(snippet, user, next_url=None):
 def appeal_lodge_menu_item():
     from wagtail.admin.menu import MenuItem
 
-    from .selectors import has_register_access
+    from .permissions import has_register_access
 
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):
@@ -89,7 +89,7 @@ def appeal_lodge_menu_item():
 def register_list_menu_item():
     from wagtail.admin.menu import MenuItem
 
-    from .selectors import has_register_access
+    from .permissions import has_register_access
 
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):
@@ -145,14 +145,13 @@ def register_dossier_log_actions(actions):
 def my_cases_panel(request):
     """Signals to qualify (quality officer, S3) and the user's own reported signals;
     complaints and appeals join here as the register grows."""
-    from portal.roles import QUALITY_OFFICER
 
     from .models import Signal
-    from .permissions import can_report_signal
+    from .permissions import can_qualify_signals, can_report_signal
     from .selectors import signals_visible_to
 
     user = request.user
-    if user.is_superuser or user.has_role(QUALITY_OFFICER):
+    if can_qualify_signals(user):
         items = signals_visible_to(user).filter(state=Signal.State.RECEIVED)
         title = _("Te kwalificeren signalen")
         empty = _("Er wachten geen signalen op kwalificatie.")
@@ -185,7 +184,7 @@ def register_work_panel(request):
 def mediation_open_menu_item():
     from wagtail.admin.menu import MenuItem
 
-    from .selectors import has_register_access
+    from .permissions import has_register_access
 
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):

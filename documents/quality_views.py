@@ -18,23 +18,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.auth import require_admin_access
 
-from portal.roles import QUALITY_OFFICER
-
 from .models import (
     ChangeRequest,
     ProcedurePage,
     ProcedureVersion,
     ReadAcknowledgement,
 )
+from .permissions import can_manage_quality_system
 from .services import (
     acknowledgement_record,
     change_request_open,
     review_record_no_change,
 )
-
-
-def _is_quality_officer(user) -> bool:
-    return user.is_superuser or user.has_role(QUALITY_OFFICER)
 
 
 @require_POST
@@ -123,7 +118,7 @@ def _status(ack, today) -> str:
 @require_admin_access
 def acknowledgement_report(request):
     """Procedure x person: status, due date, overdue; CSV export."""
-    if not _is_quality_officer(request.user) and not request.user.has_perm(
+    if not can_manage_quality_system(request.user) and not request.user.has_perm(
         "cases.view_register"
     ):
         raise PermissionDenied
@@ -176,7 +171,7 @@ def acknowledgement_report(request):
 def review_report(request):
     """Periodic review: procedures due within 60 days or overdue, with the action
     "geen wijziging nodig" that records the review and moves the date on."""
-    if not _is_quality_officer(request.user) and not request.user.has_perm(
+    if not can_manage_quality_system(request.user) and not request.user.has_perm(
         "cases.view_register"
     ):
         raise PermissionDenied
@@ -214,7 +209,7 @@ def review_report(request):
         {
             "rows": [(p, p.review_date < today) for p in pages],
             "today": today,
-            "may_review": _is_quality_officer(request.user),
+            "may_review": can_manage_quality_system(request.user),
         },
     )
 
@@ -248,7 +243,7 @@ def change_request_new(request, complaint_pk):
     from cases.selectors import get_visible_or_404
 
     complaint = get_visible_or_404(request.user, Complaint, pk=complaint_pk)
-    if not _is_quality_officer(request.user):
+    if not can_manage_quality_system(request.user):
         raise PermissionDenied
     form = ChangeRequestForm(
         request.POST or None, initial={"reason": complaint.change_note}

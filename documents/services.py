@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from files import extraction
-from portal.roles import ASSESSOR, QUALITY_OFFICER, ROLES_BY_CODE
+from portal.roles import ASSESSOR, ROLES_BY_CODE
 
 from .models import (
     ChangeRequest,
@@ -26,12 +26,9 @@ from .models import (
     ProcedureVersion,
     ReadAcknowledgement,
 )
+from .permissions import can_manage_quality_system, can_review_procedure
 
 logger = logging.getLogger(__name__)
-
-
-def _is_quality_officer(user) -> bool:
-    return bool(user and (user.is_superuser or user.has_role(QUALITY_OFFICER)))
 
 
 def version_label_for(page: ProcedurePage, moment: datetime.datetime) -> str:
@@ -168,7 +165,7 @@ def acknowledgement_record(*, version: ProcedureVersion, user) -> ReadAcknowledg
 def change_request_open(*, complaint, procedures, reason: str, by) -> ChangeRequest:
     """C10: the quality officer opens a change request from a complaint marked
     "leads to a change", naming the procedures to change and why."""
-    if not _is_quality_officer(by):
+    if not can_manage_quality_system(by):
         raise PermissionDenied(
             _("Alleen de portefeuillehouder Q opent een wijzigingsverzoek (C10).")
         )
@@ -215,7 +212,7 @@ def review_record_no_change(
 ) -> ProcedureReview:
     """Periodic review: "geen wijziging nodig" records the review and moves the next
     review date twelve months on (from today)."""
-    if not _is_quality_officer(by) and not by.has_role(page.owner_role):
+    if not can_review_procedure(by, page):
         raise PermissionDenied(
             _("Alleen de portefeuillehouder Q of de eigenaar beoordeelt de procedure.")
         )

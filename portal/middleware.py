@@ -2,11 +2,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import Http404
 
-
-def _has_register_access(user) -> bool:
-    from cases.selectors import has_register_access
-
-    return user.is_superuser or has_register_access(user)
+from .roles import has_register_access
 
 
 class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -23,7 +19,7 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
             if (
                 request.user.is_authenticated
                 and request.path.startswith(settings.PORTAL_REGISTER_ONLY_ADMIN_PATHS)
-                and not _has_register_access(request.user)
+                and not has_register_access(request.user)
             ):
                 # Wagtail's site history lists every log entry of a model to anyone
                 # with any permission on it, titles (client and file names)

@@ -156,6 +156,37 @@ ROLES_BY_CODE = {role.code: role for role in ROLES}
 ROLES_BY_NAME = {role.name: role.code for role in ROLES}
 
 
+REGISTER_PERMISSION = "cases.view_register"
+
+
+def acts_as(user, *codes: str) -> bool:
+    """Whether ``user`` acts in one of the roles ``codes``; a superuser acts in
+    every role. With `holds_role` the only place a role is checked: predicates
+    (``cases.permissions``) build on these, nothing checks a role inline."""
+    if user is None:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    own = getattr(user, "role_codes", ())
+    return any(code in own for code in codes)
+
+
+def holds_role(user, code: str) -> bool:
+    """Whether ``user`` has the role ``code`` as a member of its group, superuser or
+    not: for who may be *chosen* for a task (a handler, a decider), not who may act."""
+    return user is not None and code in getattr(user, "role_codes", ())
+
+
+def has_register_access(user) -> bool:
+    """Whether ``user`` sees the whole case register (the register roles)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(REGISTER_PERMISSION)
+    )
+
+
 def role_group(code: str):
     """The Group of a role, by code (the group's name is the Dutch role name)."""
     from django.contrib.auth.models import Group

@@ -13,13 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import CERTIFICATION_DECIDER
-
 from ..deadlines import appeal_term_end
 from ..letters import letter_send
 from ..models import Appeal, CaseEvent, CertificationDecision, LetterTemplate
 from ..numbering import next_case_number
-from ..selectors import has_register_access
+from ..permissions import has_register_access, is_eligible_decider
 from ..transitions import transition_apply
 from .dossier import decision_supersede
 
@@ -161,7 +159,7 @@ def appeal_acknowledge(*, appeal: Appeal, by) -> Appeal:
 
 def appeal_decider_refusal(appeal: Appeal, decider) -> str:
     """A7: why ``decider`` may not handle this appeal, or ""."""
-    if not decider.has_role(CERTIFICATION_DECIDER):
+    if not is_eligible_decider(decider):
         return _("%(name)s is geen certificatiebeslisser.") % {"name": decider}
     decision = appeal.decision
     if decider.pk == decision.decider_id:

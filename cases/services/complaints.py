@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
-
 from ..deadlines import add_months_local
 from ..models import Audit, CaseEvent, Complaint, Signal
 from ..numbering import next_case_number
+from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
 from ..transitions import transition_apply
 
@@ -31,14 +30,6 @@ HANDLING_FIELDS = (
     "leads_to_change",
     "change_note",
 )
-
-
-def _is_clerk(user) -> bool:
-    return bool(
-        user.is_superuser
-        or user.has_role(QUALITY_OFFICER)
-        or user.has_role(OFFICE_MANAGER)
-    )
 
 
 def _not_future(field: str, moment: datetime.datetime | None) -> None:
@@ -67,7 +58,7 @@ def complaint_register(
     Raises PermissionDenied unless ``by`` is the quality officer or the office
     manager; ValidationError for a signal not qualified as a complaint or already
     registered, a missing client or an empty description."""
-    if not _is_clerk(by):
+    if not can_keep_register(by):
         raise PermissionDenied(
             _(
                 "Alleen de portefeuillehouder Q of de officemanager registreert een "
@@ -137,7 +128,7 @@ def complaint_handler_refusal(
     """C2: why ``user`` may not handle this complaint, or "". A list page passes
     ``involved_ids`` and ``in_core_group`` to judge many candidates at once."""
     if in_core_group is None:
-        in_core_group = user.has_role(CORE_GROUP)
+        in_core_group = is_eligible_handler(user)
     if not in_core_group:
         return _(
             "%(name)s is geen kerngroeplid. Alleen een kerngroeplid behandelt een "

@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from portal.roles import CERTIFICATION_DECIDER
-
 from ..models import Audit, Certificate, CertificationDecision
-from ..selectors import audits_visible_to, decisions_visible_to, has_register_access
+from ..permissions import (
+    can_record_decisions,
+    has_register_access,
+    is_eligible_decider,
+)
+from ..selectors import audits_visible_to, decisions_visible_to
 
 DECISION_FIELDS = ("outcome", "motivation", "decided_at")
 
 
 def _check_decider(decider, audit: Audit) -> None:
-    if not decider.has_role(CERTIFICATION_DECIDER):
+    if not is_eligible_decider(decider):
         raise ValidationError(
             {
                 "decider": _(
@@ -47,7 +50,7 @@ def _check_decider(decider, audit: Audit) -> None:
 
 
 def _check_may_decide(by) -> None:
-    if not (has_register_access(by) or by.has_role(CERTIFICATION_DECIDER)):
+    if not can_record_decisions(by):
         raise PermissionDenied(
             _(
                 "Alleen een certificatiebeslisser of de officemanager legt "

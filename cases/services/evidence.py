@@ -18,11 +18,11 @@ from wagtail.search import index
 
 from files import extraction
 from portal.formatting import format_size
-from portal.roles import QUALITY_OFFICER
 
 from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
 from ..models import CaseEvent, EvidenceFile
 from ..models.evidence import evidence_storage
+from ..permissions import can_delete_evidence
 from ..selectors import audits_visible_to, dossiers_visible_to
 
 logger = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ def evidence_delete(*, evidence: EvidenceFile, by, reason: str) -> EvidenceFile:
 
     Only the quality officer, with a reason. Raises PermissionDenied or
     ValidationError."""
-    if not (by.is_superuser or by.has_role(QUALITY_OFFICER)):
+    if not can_delete_evidence(by):
         raise PermissionDenied(
             _("Alleen de portefeuillehouder Q kan bewijsstukken verwijderen.")
         )

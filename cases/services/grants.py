@@ -19,7 +19,7 @@ from ..models import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
-from ..selectors import has_register_access
+from ..permissions import has_register_access
 
 _TABLES = {
     Client: (ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"),

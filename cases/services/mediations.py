@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from ..models import CaseEvent, CertificationDecision, Mediation, Notary
 from ..numbering import next_case_number
+from ..permissions import can_keep_register
 from ..procedure import applicable_procedure_version
 from ..transitions import transition_apply
-from .complaints import _is_clerk, _not_future
+from .complaints import _not_future
 from .grants import dossier_access_grant, dossier_access_revoke
 
 PROPOSAL_SIZE = 3  # E2
@@ -37,7 +38,7 @@ def mediation_open(
 ) -> Mediation:
     """E1: register the escalation of a complaint, or of a decision the client
     disagrees with, to an external mediator."""
-    if not _is_clerk(by):
+    if not can_keep_register(by):
         raise PermissionDenied(
             _(
                 "Alleen de portefeuillehouder Q of de officemanager registreert een "

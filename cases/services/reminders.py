@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
 from ..models import Appeal, Complaint, ReminderSent, Signal
-from ..selectors import has_register_access
+from ..permissions import has_register_access
 
 
 def _quality_officers():

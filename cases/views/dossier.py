@@ -14,8 +14,6 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import log
 
-from portal.roles import QUALITY_OFFICER
-
 from ..forms import (
     DecisionSupersedeForm,
     EvidenceDeleteForm,
@@ -24,6 +22,7 @@ from ..forms import (
 )
 from ..models import CertificationDecision, Client, EvidenceFile
 from ..models.evidence import evidence_storage
+from ..permissions import can_delete_evidence
 from ..selectors import (
     audits_visible_to,
     clients_visible_to,
@@ -57,8 +56,7 @@ def _dossier_context(request, client):
         },
         "filters": filters,
         "can_upload": can_upload_evidence(request.user, client),
-        "can_delete_evidence": request.user.is_superuser
-        or request.user.has_role(QUALITY_OFFICER),
+        "can_delete_evidence": can_delete_evidence(request.user),
     }
 
 

@@ -39,7 +39,8 @@ from wagtail.admin.paginator import WagtailPaginator
 from ..deadlines import LOCAL
 from ..links import case_url
 from ..models import Appeal, Client, Complaint, Mediation, Signal
-from ..selectors import get_visible_or_404, has_register_access, visible_to
+from ..permissions import has_register_access
+from ..selectors import get_visible_or_404, visible_to
 from ..services.mediations import with_uninformed_steps
 
 PER_PAGE = 50
