@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.roles import ASSESSOR, ROLES_BY_CODE
+
 from .forms import DATETIME_INVALID
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
@@ -164,8 +166,6 @@ class FollowUpForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from portal.roles import ASSESSOR, ROLES_BY_CODE
-
         from .models import Complaint
 
         super().__init__(*args, **kwargs)

@@ -25,6 +25,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.models import OrganisationSettings
+
 from .filetypes import safe_storage_name, sniff
 from .models import (
     Appeal,
@@ -349,8 +351,6 @@ def case_client(case) -> Client | None:
 def organisation_name() -> str:
     """The name letters are sent in: the organisation settings' full name or name,
     else ``PORTAL_ORGANISATION_DEFAULT_NAME``, else a generic description."""
-    from portal.models import OrganisationSettings
-
     org = OrganisationSettings.objects.first()
     name = org and (org.full_name.strip() or org.name.strip())
     return (
@@ -361,8 +361,6 @@ def organisation_name() -> str:
 
 
 def _letterhead() -> dict:
-    from portal.models import OrganisationSettings
-
     org = OrganisationSettings.objects.first()
     return {
         "name": organisation_name(),

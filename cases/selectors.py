@@ -22,6 +22,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
+
 from .models import (
     Appeal,
     Audit,
@@ -229,8 +231,6 @@ def deciders() -> QuerySet:
     """Everyone with the certification decider role (candidates for A7)."""
     from django.contrib.auth import get_user_model
 
-    from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
-
     return (
         get_user_model()
         .objects.filter(groups__name=ROLES_BY_CODE[CERTIFICATION_DECIDER].name)
@@ -265,6 +265,11 @@ def get_visible_or_404(user, model, **lookup):
     if obj is None:
         raise Http404
     return obj
+
+
+def complaint_visible_or_404(user, pk) -> Complaint:
+    """The complaint, for another app (a change request starts from one, C10)."""
+    return get_visible_or_404(user, Complaint, pk=pk)
 
 
 def dossier_timeline(user, client: Client, *, kinds: set[str] | None = None) -> list:

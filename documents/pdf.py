@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import OrganisationSettings
+
 from .models import ProcedurePage, ProcedureVersion
 
 # How often each kind of PDF was actually rendered (not served from the cache):
@@ -34,8 +36,6 @@ class _Sheet:
 
 def organisation_names() -> tuple[str, str]:
     """(short name for the running footer, full name for the first page)."""
-    from portal.models import OrganisationSettings
-
     org = OrganisationSettings.load()
     default = getattr(settings, "PORTAL_ORGANISATION_DEFAULT_NAME", "")
     short = (org.name or "").strip() or default

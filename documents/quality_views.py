@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.auth import require_admin_access
 
+from cases.selectors import complaint_visible_or_404
+
 from .models import (
     ChangeRequest,
     ProcedurePage,
@@ -239,10 +241,7 @@ class ChangeRequestForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def change_request_new(request, complaint_pk):
     """C10: from a complaint marked "leads to a change"."""
-    from cases.models import Complaint
-    from cases.selectors import get_visible_or_404
-
-    complaint = get_visible_or_404(request.user, Complaint, pk=complaint_pk)
+    complaint = complaint_visible_or_404(request.user, complaint_pk)
     if not can_manage_quality_system(request.user):
         raise PermissionDenied
     form = ChangeRequestForm(

@@ -2,9 +2,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from portal import hooks as portal_hooks
 from portal.dashboard import DashboardPanel
 
-from .selectors import current_procedures
+from .selectors import (
+    acknowledgements_due,
+    current_procedures,
+    live_version_of,
+    public_procedures,
+)
+
+# What the quality documents tell the other apps (portal.hooks).
+hooks.register(portal_hooks.REMINDER_SOURCES, acknowledgements_due)
+hooks.register(portal_hooks.PROCEDURE_VERSION, live_version_of)
+hooks.register(portal_hooks.PUBLIC_DOCUMENTS, public_procedures)
 
 
 @hooks.register("portal_dashboard_panels")

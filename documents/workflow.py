@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from portal.roles import MANAGEMENT, role_group
+
 WORKFLOW_NAME = "Wijziging kwaliteitsdocument"
 TASK_NAME = "Goedkeuring directie"
 
@@ -19,8 +21,6 @@ def revision_workflow_ensure():
     """Create the workflow and attach it to the quality handbook (so every procedure
     below it uses it). Idempotent; returns the workflow or None without handbook."""
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
-
-    from portal.roles import MANAGEMENT, role_group
 
     from .models import HandbookPage
 

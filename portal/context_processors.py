@@ -1,11 +1,10 @@
+from documents.selectors import handbook
+
+from .models import PublicIndexPage
 from .roles import role_name
 
 
 def portal(request):
-    from documents.selectors import handbook
-
-    from .models import PublicIndexPage
-
     user = getattr(request, "user", None)
     public = PublicIndexPage.objects.live().first()
     context = {

@@ -8,9 +8,26 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Audit, Client, Complaint, Notary
+from cases.services import (
+    certificate_issue,
+    complaint_assign_handler,
+    complaint_register,
+    decision_mark_emailed,
+    decision_record,
+    evidence_upload,
+    signal_qualify,
+    signal_record,
+)
+from documents.models import HandbookPage, ProcedurePage
 
 from . import roles
+from .models import OrganisationSettings
+from .services import site_structure_ensure
 
 DEMO_PASSWORD = "demo-portaal-2026"  # noqa: S105 - printed on purpose for the demo
 
@@ -168,11 +185,6 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
     """Create the demo content where it is missing; never overwrite what exists.
 
     Returns the demo users with a flag saying whether each was created now."""
-    from cases.models import Client
-    from documents.models import HandbookPage, ProcedurePage
-
-    from .models import OrganisationSettings
-    from .services import site_structure_ensure
 
     site_structure_ensure()
     org = OrganisationSettings.load()
@@ -245,16 +257,6 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
 def _load_demo_dossiers() -> None:
     """One certified client with a follow-up audit, an e-mailed decision, a
     certificate and a report; one applicant with an initial audit."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from cases.models import Audit, Client
-    from cases.services import (
-        certificate_issue,
-        decision_mark_emailed,
-        decision_record,
-        evidence_upload,
-    )
 
     User = get_user_model()
     if Audit.objects.exists():
@@ -333,15 +335,6 @@ DEMO_NOTARIES = (
 def _load_demo_register() -> None:
     """A notary register, a complaint in progress and a fresh signal to qualify:
     enough to walk through the register (issue 4)."""
-    from django.utils import timezone
-
-    from cases.models import Client, Complaint, Notary
-    from cases.services import (
-        complaint_assign_handler,
-        complaint_register,
-        signal_qualify,
-        signal_record,
-    )
 
     for name, firm, region, city in DEMO_NOTARIES:
         Notary.objects.get_or_create(

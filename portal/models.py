@@ -6,6 +6,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from . import hooks
 from .roles import ROLES_BY_NAME
 
 
@@ -95,8 +96,7 @@ class PublicIndexPage(Page):
         verbose_name = _("openbaar gedeelte")
 
     def get_context(self, request, *args, **kwargs):
-        from documents.selectors import public_procedures
-
         context = super().get_context(request, *args, **kwargs)
-        context["procedures"] = public_procedures()
+        # The quality documents say what is public (portal.hooks).
+        context["procedures"] = list(hooks.collect(hooks.PUBLIC_DOCUMENTS))
         return context

@@ -6,7 +6,19 @@ import logging
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+)
 
+from documents.models import HandbookPage
+from documents.workflow import revision_workflow_ensure
+
+from .models import HomePage, PublicIndexPage
 from .roles import ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -28,12 +40,6 @@ def roles_sync() -> None:
     table is taken away again. Idempotent. A permission that does not exist (yet) is
     skipped with a log line rather than failing the migration.
     """
-    from wagtail.models import (
-        Collection,
-        GroupCollectionPermission,
-        GroupPagePermission,
-        Page,
-    )
 
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
@@ -90,11 +96,6 @@ def site_structure_ensure() -> None:
 
     The migrations create them on a fresh database; this repairs a database where
     they are missing (a flushed test database, a manual deletion). Idempotent."""
-    from wagtail.models import Locale, Page, Site
-
-    from documents.models import HandbookPage
-
-    from .models import HomePage, PublicIndexPage
 
     if not Locale.objects.exists():
         Locale.objects.create(language_code="nl")
@@ -135,6 +136,5 @@ def site_structure_ensure() -> None:
         site.root_page = home
         site.save()
     roles_sync()
-    from documents.workflow import revision_workflow_ensure
 
     revision_workflow_ensure()

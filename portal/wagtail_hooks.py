@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from .dashboard import DashboardPanel
+from .scoping import pages_known_to
 
 
 @hooks.register("before_serve_page")
@@ -32,13 +33,9 @@ def admin_shortcuts_panel(request):
 def page_chooser_only_known_pages(pages, request):
     """The page chooser (browse and search) offers only pages the user may know
     of: a never-published draft stays invisible to readers (portal.scoping)."""
-    from .scoping import pages_known_to
-
     return pages.filter(pk__in=pages_known_to(request.user).values("pk"))
 
 
 @hooks.register("construct_explorer_page_queryset")
 def explorer_only_known_pages(parent_page, pages, request):
-    from .scoping import pages_known_to
-
     return pages.filter(pk__in=pages_known_to(request.user).values("pk"))

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import hooks
 from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
 from ..models import Appeal, Complaint, ReminderSent, Signal
@@ -64,29 +65,9 @@ def due_items(*, now: datetime.datetime, within: datetime.timedelta):
         # C6: the handler; while there is none, those who must appoint one.
         people = [complaint.handler] if complaint.handler else _register_keepers()
         items.extend((u, complaint, complaint.handle_by) for u in people)
-    items.extend(_acknowledgements_due(horizon))
+    # Deadlines of other apps (read acknowledgements of the quality documents).
+    items.extend(hooks.collect(hooks.REMINDER_SOURCES, horizon))
     return items
-
-
-class _ReadTask:
-    """A read acknowledgement (C10) in the shape of a case for the reminder mail."""
-
-    def __init__(self, ack):
-        self.number = f"{ack.version.page.code} versie {ack.version.version_label}"
-        self.client = f"{ack.version.title} — lezen en bevestigen"
-
-
-def _acknowledgements_due(horizon):
-    from documents.models import ReadAcknowledgement
-
-    from ..deadlines import end_of_local_day
-
-    due = ReadAcknowledgement.objects.filter(
-        acknowledged_at__isnull=True,
-        due_on__lte=timezone.localdate(horizon),
-        user__is_active=True,
-    ).select_related("version__page", "user")
-    return [(a.user, _ReadTask(a), end_of_local_day(a.due_on)) for a in due]
 
 
 def reminders_send(*, days: int = 2, now: datetime.datetime | None = None) -> int:

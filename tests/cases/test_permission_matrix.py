@@ -56,7 +56,7 @@ from cases.models import (
     EvidenceFile,
     Province,
 )
-from cases.selectors import REGISTER_PERMISSION, visible_to
+from cases.selectors import visible_to
 from cases.services import (
     audit_access_grant,
     certificate_issue,
@@ -74,6 +74,7 @@ from portal.roles import (
     MANAGEMENT,
     OFFICE_MANAGER,
     QUALITY_OFFICER,
+    REGISTER_PERMISSION,
     ROLES_BY_CODE,
 )
 from tests.conftest import _create_empty_search_indexes

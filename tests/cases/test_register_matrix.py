@@ -62,7 +62,7 @@ from cases.models import (
     Province,
     Signal,
 )
-from cases.selectors import REGISTER_PERMISSION, complaint_lessons, visible_to
+from cases.selectors import complaint_lessons, visible_to
 from cases.services import (
     appeal_acknowledge,
     appeal_assign_decider,
@@ -95,6 +95,7 @@ from portal.roles import (
     MANAGEMENT,
     OFFICE_MANAGER,
     QUALITY_OFFICER,
+    REGISTER_PERMISSION,
     ROLES_BY_CODE,
 )
 from tests.cases.test_permission_matrix import (

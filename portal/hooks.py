@@ -1,0 +1,42 @@
+"""The extension points through which the apps serve each other without importing
+each other (DESIGN: imports between apps point one way).
+
+Each is a Wagtail hook: an app registers a function in its ``wagtail_hooks.py``
+with ``@hooks.register(NAME)`` and the app that asks calls `collect` or `first`.
+The dashboard's panels are the oldest of these (``portal.dashboard``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from wagtail import hooks
+
+#: ``fn(horizon) -> [(user, item, deadline), ...]``: deadlines a person must be
+#: reminded of (``send_reminders``); ``item`` has ``number`` and ``client`` for the
+#: mail. The register's own cases are the case register's; the quality documents
+#: add read acknowledgements (C10).
+REMINDER_SOURCES = "portal_reminder_sources"
+
+#: ``fn(code) -> str``: the live version of the procedure with this code, as
+#: "P-07 versie 2305", or "" (each case records the version that applied).
+PROCEDURE_VERSION = "portal_procedure_version"
+
+#: ``fn() -> iterable of pages``: what the public section lists.
+PUBLIC_DOCUMENTS = "portal_public_documents"
+
+
+def collect(name: str, *args: Any) -> Iterator[Any]:
+    """Every registered function's items, in registration order."""
+    for fn in hooks.get_hooks(name):
+        yield from fn(*args)
+
+
+def first(name: str, *args: Any, default: Any = None) -> Any:
+    """The first truthy answer of the registered functions, or ``default``."""
+    for fn in hooks.get_hooks(name):
+        answer = fn(*args)
+        if answer:
+            return answer
+    return default
