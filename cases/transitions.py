@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Appeal, CaseEvent, Complaint, Mediation, Signal
+from .numbering import next_case_number
 from .permissions import (
     can_decide_for_management,
     can_keep_register,
+    can_report_signal,
     has_register_access,
     is_quality_officer,
 )
@@ -37,6 +39,17 @@ class Transition:
 
     def refusal(self, case) -> str:
         return self.when(case) if self.when is not None else ""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How a case of one kind comes into the register: the first logbook step."""
+
+    action: str
+    states: tuple[str, ...]  # the states a new case may start in
+    label: str
+    may: Callable  # (user) -> bool: who may open one
+    rule: str
 
 
 def _register_keeper(user, case) -> bool:
@@ -387,6 +400,30 @@ TABLES = {
     Mediation: MEDIATION_TRANSITIONS,
 }
 
+OPENINGS = {
+    Signal: Opening(
+        "record", (G.RECEIVED,), _("Signaal melden"), can_report_signal, "S1"
+    ),
+    Complaint: Opening(
+        "register",
+        (Complaint.State.REGISTERED,),
+        _("Klacht registreren"),
+        can_keep_register,
+        "C1",
+    ),
+    # A3: an inadmissible appeal is registered too, with its reason.
+    Appeal: Opening(
+        "lodge",
+        (S.RECEIVED, S.INADMISSIBLE),
+        _("Beroep registreren"),
+        has_register_access,
+        "A11",
+    ),
+    Mediation: Opening(
+        "open", (M.ESCALATED,), _("Mediation registreren"), can_keep_register, "E1"
+    ),
+}
+
 
 def find(table, state: str, action: str) -> Transition | None:
     for row in table:
@@ -402,6 +439,50 @@ def allowed_actions(table, case, user) -> list[Transition]:
         for t in table
         if t.source == case.state and t.may(user, case) and not t.refusal(case)
     ]
+
+
+def case_open(
+    *,
+    case,
+    by,
+    year: int,
+    note: str = "",
+    data: dict | None = None,
+    related: Callable | None = None,
+):
+    """Bring a new ``case`` (unsaved, its fields set by the kind's service) into the
+    register: the one way a case begins, as `transition_apply` is the one way it
+    changes. In one transaction: re-check who may open it and the state it starts
+    in, hand out its number for ``year`` (gap-free: a refusal below gives the
+    number back), validate, save, let ``related(case)`` set its many-to-many
+    relations, and write its first logbook event. Raises PermissionDenied or
+    ValidationError; then nothing is stored."""
+    model = type(case)
+    opening = OPENINGS[model]
+    if not opening.may(by):
+        raise PermissionDenied(
+            _("U mag deze stap (%(label)s) niet zetten.") % {"label": opening.label}
+        )
+    if case.state not in opening.states:
+        raise ValidationError(
+            _("Een nieuwe zaak kan niet beginnen met status '%(state)s'.")
+            % {"state": case.get_state_display()}
+        )
+    with transaction.atomic():
+        case.number = next_case_number(model.PREFIX, year=year)
+        case.full_clean()
+        case.save()
+        if related is not None:
+            related(case)
+        CaseEvent.objects.create(
+            **{model._meta.model_name: case},
+            action=opening.action,
+            to_state=case.state,
+            actor=by,
+            note=note,
+            data=data or {},
+        )
+    return case
 
 
 def transition_apply(
@@ -461,11 +542,14 @@ __all__ = [
     "COMPLAINT_TRANSITIONS",
     "MEDIATION_ACTIONS",
     "MEDIATION_TRANSITIONS",
+    "OPENINGS",
     "SIGNAL_ACTIONS",
     "SIGNAL_TRANSITIONS",
     "TABLES",
+    "Opening",
     "Transition",
     "allowed_actions",
+    "case_open",
     "find",
     "transition_apply",
 ]

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from ..deadlines import appeal_term_end
 from ..letters import letter_send
-from ..models import Appeal, CaseEvent, CertificationDecision, LetterTemplate
-from ..numbering import next_case_number
+from ..models import Appeal, CertificationDecision, LetterTemplate
 from ..permissions import has_register_access, is_eligible_decider
-from ..transitions import transition_apply
+from ..transitions import case_open, transition_apply
 from .dossier import decision_supersede
 
 Reason = Appeal.Inadmissible
@@ -96,41 +95,34 @@ def appeal_lodge(
         received_at=received_at,
         motivation=motivation,
     )
-    with transaction.atomic():
-        year = timezone.localtime(received_at).year
-        appeal = Appeal(
-            number=next_case_number(Appeal.PREFIX, year=year),
-            decision=decision,
-            appellant=appellant,
-            channel=channel,
-            received_at=received_at,
-            motivation=motivation,
-            state=Appeal.State.INADMISSIBLE if reason else Appeal.State.RECEIVED,
-            inadmissible_reason=reason,
-            term_ends_at=appeal_term_end(decision.emailed_at)
-            if decision.emailed_at
-            else None,
-            decide_by=received_at
-            + datetime.timedelta(days=settings.PORTAL_APPEAL_DECISION_DAYS),
-            procedure_version=procedure_version,
-            registered_by=by,
-        )
-        appeal.full_clean()
-        appeal.save()
-        CaseEvent.objects.create(
-            appeal=appeal,
-            action="lodge",
-            to_state=appeal.state,
-            actor=by,
-            note=(
-                _("Niet-ontvankelijk: %(reason)s")
-                % {"reason": appeal.get_inadmissible_reason_display()}
-                if reason
-                else _("Beroep ontvangen en ontvankelijk.")
-            ),
-            data={"inadmissible_reason": reason},
-        )
-    return appeal
+    appeal = Appeal(
+        decision=decision,
+        appellant=appellant,
+        channel=channel,
+        received_at=received_at,
+        motivation=motivation,
+        state=Appeal.State.INADMISSIBLE if reason else Appeal.State.RECEIVED,
+        inadmissible_reason=reason,
+        term_ends_at=appeal_term_end(decision.emailed_at)
+        if decision.emailed_at
+        else None,
+        decide_by=received_at
+        + datetime.timedelta(days=settings.PORTAL_APPEAL_DECISION_DAYS),
+        procedure_version=procedure_version,
+        registered_by=by,
+    )
+    return case_open(
+        case=appeal,
+        by=by,
+        year=timezone.localtime(received_at).year,
+        note=(
+            _("Niet-ontvankelijk: %(reason)s")
+            % {"reason": appeal.get_inadmissible_reason_display()}
+            if reason
+            else _("Beroep ontvangen en ontvankelijk.")
+        ),
+        data={"inadmissible_reason": reason},
+    )
 
 
 def _letter_to_appellant(appeal: Appeal, kind: str, by) -> dict:

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import add_months_local
-from ..models import Audit, CaseEvent, Complaint, Signal
-from ..numbering import next_case_number
+from ..models import Audit, Complaint, Signal
 from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
-from ..transitions import transition_apply
+from ..transitions import case_open, transition_apply
 
 HANDLE_WITHIN_MONTHS = 1  # C6
 
@@ -92,9 +91,7 @@ def complaint_register(
             if signal.about_certificate_holder
             else Complaint.About.ORGANISATION
         )
-        year = timezone.localtime(signal.received_at).year
         complaint = Complaint(
-            number=next_case_number(Complaint.PREFIX, year=year),
             signal=signal,
             client=client,
             complainant=complainant,
@@ -108,18 +105,14 @@ def complaint_register(
             procedure_version=applicable_procedure_version(),
             registered_by=by,
         )
-        complaint.full_clean()
-        complaint.save()
-        complaint.involved_staff.set(involved_staff)
-        CaseEvent.objects.create(
-            complaint=complaint,
-            action="register",
-            to_state=complaint.state,
-            actor=by,
+        return case_open(
+            case=complaint,
+            by=by,
+            year=timezone.localtime(signal.received_at).year,
             note=_("Geregistreerd uit signaal %(n)s.") % {"n": signal.number},
             data={"signal": signal.number},
+            related=lambda c: c.involved_staff.set(involved_staff),
         )
-    return complaint
 
 
 def complaint_handler_refusal(

@@ -12,16 +12,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import CaseEvent, CertificationDecision, Mediation, Notary
-from ..numbering import next_case_number
 from ..permissions import can_keep_register
 from ..procedure import applicable_procedure_version
-from ..transitions import transition_apply
+from ..transitions import case_open, transition_apply
 from .complaints import _not_future
 from .grants import dossier_access_grant, dossier_access_revoke
 
@@ -57,27 +55,21 @@ def mediation_open(
         raise ValidationError(
             {"decision": _("De beslissing hoort niet bij deze klant (E1).")}
         )
-    with transaction.atomic():
-        mediation = Mediation(
-            number=next_case_number(Mediation.PREFIX, year=timezone.localdate().year),
-            complaint=complaint,
-            decision=decision,
-            claimant=claimant,
-            reason=reason,
-            procedure_version=applicable_procedure_version(),
-            registered_by=by,
-        )
-        mediation.full_clean()
-        mediation.save()
-        CaseEvent.objects.create(
-            mediation=mediation,
-            action="open",
-            to_state=mediation.state,
-            actor=by,
-            note=reason,
-            data={"complaint": complaint.number if complaint else None},
-        )
-    return mediation
+    mediation = Mediation(
+        complaint=complaint,
+        decision=decision,
+        claimant=claimant,
+        reason=reason,
+        procedure_version=applicable_procedure_version(),
+        registered_by=by,
+    )
+    return case_open(
+        case=mediation,
+        by=by,
+        year=timezone.localdate().year,
+        note=reason,
+        data={"complaint": complaint.number if complaint else None},
+    )
 
 
 def eligible_notaries(mediation: Mediation) -> QuerySet[Notary]:

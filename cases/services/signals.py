@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import CaseEvent, Signal
-from ..numbering import next_case_number
+from ..models import Signal
 from ..permissions import can_report_signal
-from ..transitions import transition_apply
+from ..transitions import case_open, transition_apply
 
 QUALIFY_WITHIN = datetime.timedelta(hours=48)  # S3
 
@@ -43,24 +41,16 @@ def signal_record(
         raise ValidationError(
             {"received_at": _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
         )
-    with transaction.atomic():
-        year = timezone.localtime(received_at).year
-        signal = Signal(
-            number=next_case_number(Signal.PREFIX, year=year),
-            client=client,
-            about_certificate_holder=about_certificate_holder,
-            channel=channel,
-            received_at=received_at,
-            description=description,
-            reported_by=by,
-            decide_by=received_at + QUALIFY_WITHIN,
-        )
-        signal.full_clean()
-        signal.save()
-        CaseEvent.objects.create(
-            signal=signal, action="record", to_state=signal.state, actor=by
-        )
-    return signal
+    signal = Signal(
+        client=client,
+        about_certificate_holder=about_certificate_holder,
+        channel=channel,
+        received_at=received_at,
+        description=description,
+        reported_by=by,
+        decide_by=received_at + QUALIFY_WITHIN,
+    )
+    return case_open(case=signal, by=by, year=timezone.localtime(received_at).year)
 
 
 def signal_qualify(

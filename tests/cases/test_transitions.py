@@ -3,13 +3,26 @@ exactly one logbook event and reaches its target; any other pair is refused and
 changes nothing (DESIGN.md, "Transitions")."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import Appeal, CaseEvent, Complaint, Mediation, Signal
-from cases.services import signal_record
-from cases.transitions import TABLES, find, transition_apply
+from cases.models import (
+    Appeal,
+    CaseEvent,
+    CaseNumberCounter,
+    Complaint,
+    Mediation,
+    Signal,
+)
+from cases.services import (
+    complaint_register,
+    mediation_open,
+    signal_qualify,
+    signal_record,
+)
+from cases.transitions import OPENINGS, TABLES, case_open, find, transition_apply
 from portal.roles import (
     CERTIFICATION_DECIDER,
+    EXTERNAL_MEDIATOR,
     MANAGEMENT,
     OFFICE_MANAGER,
     QUALITY_OFFICER,
@@ -94,3 +107,105 @@ def test_every_state_action_pair_is_applied_or_refused_without_change(
 
 def test_every_case_model_has_a_table():
     assert set(TABLES) == {Appeal, Signal, Complaint, Mediation}
+
+
+# -- case_open: the one way a case begins --------------------------------------
+
+
+def test_every_case_model_has_an_opening():
+    assert set(OPENINGS) == set(TABLES)
+
+
+def test_each_service_opens_its_case_with_exactly_one_first_event(setup, office, actor):
+    appeal = lodge(setup, office)
+    signal = signal_record(
+        by=actor, channel="phone", received_at=local(2026, 11, 2, 9, 0), description="x"
+    )
+    signal_qualify(
+        signal=signal, by=actor, is_complaint=True, ground="b", reason="Klacht."
+    )
+    complaint = complaint_register(
+        signal=signal,
+        by=actor,
+        client=setup["client"],
+        description="x",
+        formal_written=False,
+    )
+    mediation = mediation_open(
+        by=actor,
+        claimant=setup["client"],
+        reason="Geen oplossing.",
+        complaint=complaint,
+    )
+    for model, case in (
+        (Appeal, appeal),
+        (Signal, signal),
+        (Complaint, complaint),
+        (Mediation, mediation),
+    ):
+        events = list(CaseEvent.objects.filter(**{model._meta.model_name: case}))
+        assert events[0].action == OPENINGS[model].action
+        assert events[0].from_state == ""
+        assert [e.action for e in events].count(OPENINGS[model].action) == 1
+        assert case.number.startswith(f"{model.PREFIX}-2026-")
+
+
+def test_opening_by_someone_who_may_not_is_refused_and_keeps_the_number_S1(setup):
+    outsider = UserFactory(roles=[EXTERNAL_MEDIATOR])
+    signal = Signal(
+        channel="phone",
+        received_at=local(2026, 11, 2, 9, 0),
+        description="x",
+        decide_by=local(2026, 11, 4, 9, 0),
+        reported_by=outsider,
+    )
+    with pytest.raises(PermissionDenied):
+        case_open(case=signal, by=outsider, year=2026)
+    assert not Signal.objects.exists()
+    assert not CaseNumberCounter.objects.filter(prefix="S").exists()
+    assert not CaseEvent.objects.exists()
+
+
+def test_a_case_cannot_begin_in_a_later_state(setup, actor):
+    signal = Signal(
+        channel="phone",
+        received_at=local(2026, 11, 2, 9, 0),
+        description="x",
+        decide_by=local(2026, 11, 4, 9, 0),
+        reported_by=actor,
+        state=Signal.State.COMPLAINT,
+    )
+    with pytest.raises(ValidationError):
+        case_open(case=signal, by=actor, year=2026)
+    assert not Signal.objects.exists()
+    assert not CaseEvent.objects.exists()
+
+
+def test_an_invalid_case_gives_its_number_back(setup, actor):
+    with pytest.raises(ValidationError):
+        case_open(
+            case=Signal(channel="phone", received_at=local(2026, 11, 2, 9, 0)),
+            by=actor,
+            year=2026,
+        )
+    first = signal_record(
+        by=actor, channel="phone", received_at=local(2026, 11, 2, 9, 0), description="x"
+    )
+    assert first.number == "S-2026-0001"
+
+
+def test_a_failing_relation_undoes_the_whole_opening(setup, actor):
+    def fail(case):
+        raise ValidationError("relatie mislukt")
+
+    signal = Signal(
+        channel="phone",
+        received_at=local(2026, 11, 2, 9, 0),
+        description="x",
+        decide_by=local(2026, 11, 4, 9, 0),
+        reported_by=actor,
+    )
+    with pytest.raises(ValidationError):
+        case_open(case=signal, by=actor, year=2026, related=fail)
+    assert not Signal.objects.exists()
+    assert not CaseEvent.objects.exists()
