@@ -30,6 +30,7 @@ from portal.models import OrganisationSettings
 from .filetypes import safe_storage_name, sniff
 from .models import (
     Appeal,
+    Case,
     Client,
     Complaint,
     EvidenceFile,
@@ -337,15 +338,9 @@ def dutch_date(value: datetime.date | datetime.datetime | None) -> str:
 
 def case_client(case) -> Client | None:
     """The client organisation a case is about (Signal.client may be empty)."""
-    if isinstance(case, Appeal):
-        return case.appellant
-    if isinstance(case, Complaint):
-        return case.client
-    if isinstance(case, Mediation):
-        return case.claimant
-    if isinstance(case, Signal):
-        return case.client
-    raise TypeError(f"Not a case: {case!r}")
+    if not isinstance(case, Case):
+        raise TypeError(f"Not a case: {case!r}")
+    return case.client
 
 
 def organisation_name() -> str:

@@ -1,3 +1,4 @@
+from .base import Case, RegisteredCase
 from .complaints import Complaint, Mediation, Notary
 from .dossier import Audit, Certificate, CertificationDecision, Client, Province
 from .evidence import EvidenceFile
@@ -15,6 +16,7 @@ __all__ = [
     "Audit",
     "AuditGroupObjectPermission",
     "AuditUserObjectPermission",
+    "Case",
     "CaseEvent",
     "CaseNumberCounter",
     "Certificate",
@@ -28,6 +30,7 @@ __all__ = [
     "Mediation",
     "Notary",
     "Province",
+    "RegisteredCase",
     "ReminderSent",
     "Signal",
 ]

@@ -5,11 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from .base import RegisteredCase, case_search_fields
 from .dossier import Audit, CertificationDecision, Client, Province
-from .register import Signal, logbook_search_field
+from .register import Signal
 
 
-class Complaint(index.Indexed, models.Model):
+class Complaint(RegisteredCase):
     """A signal the quality officer qualified as a complaint (klacht), registered
     with the C1 data and handled by a core-group member not involved in it (C2)."""
 
@@ -30,7 +31,6 @@ class Complaint(index.Indexed, models.Model):
         SPECIAL_AUDIT = "special_audit", _("Speciaal Onderzoek")
         NEXT_REGULAR = "next_regular", _("meenemen in het volgende reguliere onderzoek")
 
-    number = models.CharField(_("nummer"), max_length=20, unique=True)
     signal = models.OneToOneField(
         Signal,
         on_delete=models.PROTECT,
@@ -131,20 +131,8 @@ class Complaint(index.Indexed, models.Model):
         verbose_name=_("Speciaal Onderzoek"),
     )
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    procedure_version = models.CharField(
-        _("geldende procedureversie"), max_length=40, blank=True
-    )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-    )
-    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
 
-    search_fields = [
-        index.SearchField("number", boost=3),
-        index.AutocompleteField("number"),
+    search_fields = case_search_fields(
         index.SearchField("description", boost=2),
         index.AutocompleteField("description"),
         index.SearchField("cause_analysis"),
@@ -152,12 +140,8 @@ class Complaint(index.Indexed, models.Model):
         index.SearchField("lessons_learned"),
         index.SearchField("solution"),
         index.RelatedFields("client", [index.SearchField("name")]),
-        logbook_search_field(),
-        index.FilterField("state"),
-        index.FilterField("client"),
-        index.FilterField("handler"),
-        index.FilterField("received_at"),
-    ]
+        filters=("client", "handler", "received_at"),
+    )
 
     state = models.CharField(
         _("status"), max_length=20, choices=State.choices, default=State.REGISTERED
@@ -230,7 +214,7 @@ class Notary(models.Model):
         return f"{self.name} ({self.firm}, {self.get_region_display()})"
 
 
-class Mediation(index.Indexed, models.Model):
+class Mediation(RegisteredCase):
     """Escalation of a complaint or a contested decision to an external mediator
     (E1–E6). The outcome does not bind either party (E1, E5)."""
 
@@ -245,7 +229,6 @@ class Mediation(index.Indexed, models.Model):
         EVALUATED = "evaluated", _("geëvalueerd")
         CLOSED = "closed", _("afgesloten")
 
-    number = models.CharField(_("nummer"), max_length=20, unique=True)
     complaint = models.ForeignKey(
         Complaint,
         on_delete=models.PROTECT,
@@ -302,31 +285,16 @@ class Mediation(index.Indexed, models.Model):
     evaluation = models.TextField(_("evaluatie"), blank=True)
     actions = models.TextField(_("acties van de organisatie"), blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    procedure_version = models.CharField(
-        _("geldende procedureversie"), max_length=40, blank=True
-    )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-    )
-    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
 
-    search_fields = [
-        index.SearchField("number", boost=3),
-        index.AutocompleteField("number"),
+    search_fields = case_search_fields(
         index.SearchField("reason"),
         index.AutocompleteField("reason"),
         index.SearchField("outcome"),
         index.SearchField("evaluation"),
         index.SearchField("actions"),
         index.RelatedFields("claimant", [index.SearchField("name")]),
-        logbook_search_field(),
-        index.FilterField("state"),
-        index.FilterField("claimant"),
-        index.FilterField("registered_at"),
-    ]
+        filters=("claimant", "registered_at"),
+    )
 
     class Meta:
         verbose_name = _("mediation")
@@ -339,3 +307,11 @@ class Mediation(index.Indexed, models.Model):
     @property
     def received_at(self):
         return self.registered_at
+
+    @property
+    def client(self) -> Client:
+        return self.claimant
+
+    @property
+    def client_id(self) -> int:
+        return self.claimant_id

@@ -1,19 +1,12 @@
-"""The case register (Casusregister): numbering, the logbook and appeals."""
+"""The case register (Casusregister): numbering, the logbook, signals and appeals."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from .base import Case, RegisteredCase, case_search_fields
 from .dossier import CertificationDecision, Client
-
-
-def logbook_search_field() -> index.RelatedFields:
-    """The case's logbook notes (``CaseEvent.note``) in its search document
-    (issue 6, item 3): a word written only in the logbook finds the case, for
-    exactly those who may see the case. A new note reindexes the case
-    (``cases.apps``)."""
-    return index.RelatedFields("events", [index.SearchField("note")])
 
 
 class CaseNumberCounter(models.Model):
@@ -36,7 +29,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
-class Appeal(index.Indexed, models.Model):
+class Appeal(RegisteredCase):
     """A formal objection to a certification decision (A1–A12)."""
 
     PREFIX = "B"
@@ -72,7 +65,6 @@ class Appeal(index.Indexed, models.Model):
         UPHELD = "upheld", _("beslissing blijft in stand")
         CHANGED = "changed", _("beslissing gewijzigd")
 
-    number = models.CharField(_("nummer"), max_length=20, unique=True)
     decision = models.ForeignKey(
         CertificationDecision,
         on_delete=models.PROTECT,
@@ -128,29 +120,13 @@ class Appeal(index.Indexed, models.Model):
     outcome_sent_at = models.DateTimeField(
         _("uitkomst verzonden op"), null=True, blank=True
     )
-    procedure_version = models.CharField(
-        _("geldende procedureversie"), max_length=40, blank=True
-    )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-    )
-    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
 
-    search_fields = [
-        index.SearchField("number", boost=3),
-        index.AutocompleteField("number"),
+    search_fields = case_search_fields(
         index.SearchField("motivation"),
         index.SearchField("outcome_motivation"),
         index.RelatedFields("appellant", [index.SearchField("name")]),
-        logbook_search_field(),
-        index.FilterField("state"),
-        index.FilterField("appellant"),
-        index.FilterField("decider"),
-        index.FilterField("received_at"),
-    ]
+        filters=("appellant", "decider", "received_at"),
+    )
 
     class Meta:
         verbose_name = _("beroep")
@@ -160,8 +136,16 @@ class Appeal(index.Indexed, models.Model):
     def __str__(self):
         return f"{self.number} {self.appellant}"
 
+    @property
+    def client(self) -> Client:
+        return self.appellant
 
-class Signal(index.Indexed, models.Model):
+    @property
+    def client_id(self) -> int:
+        return self.appellant_id
+
+
+class Signal(Case):
     """A client signal (klantsignaal, S1–S5): anything a client said that might be a
     complaint. The quality officer qualifies it within 48 hours (S3)."""
 
@@ -189,7 +173,6 @@ class Signal(index.Indexed, models.Model):
             _("(c) evaluatieformulier met opmerkingen die op ongenoegen wijzen"),
         )
 
-    number = models.CharField(_("nummer"), max_length=20, unique=True)
     client = models.ForeignKey(
         Client,
         on_delete=models.PROTECT,
@@ -233,18 +216,12 @@ class Signal(index.Indexed, models.Model):
         verbose_name=_("gekwalificeerd door"),
     )
 
-    search_fields = [
-        index.SearchField("number", boost=3),
-        index.AutocompleteField("number"),
+    search_fields = case_search_fields(
         index.SearchField("description"),
         index.AutocompleteField("description"),
         index.SearchField("qualification_reason"),
-        logbook_search_field(),
-        index.FilterField("state"),
-        index.FilterField("client"),
-        index.FilterField("reported_by"),
-        index.FilterField("received_at"),
-    ]
+        filters=("client", "reported_by", "received_at"),
+    )
 
     class Meta:
         verbose_name = _("klantsignaal")

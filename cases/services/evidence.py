@@ -54,10 +54,7 @@ def _case_field(case) -> str:
 
 
 def _case_client_id(case):
-    for name in ("client_id", "appellant_id", "claimant_id"):
-        if hasattr(case, name):
-            return getattr(case, name)
-    return None
+    return case.client_id
 
 
 def can_upload_evidence(user, client, audit=None, case=None) -> bool:

@@ -1,0 +1,67 @@
+"""What every kind of case shares (signals, complaints, appeals, mediations).
+
+A case has a number (``S-``, ``K-``, ``B-``, ``M-2026-0001``, gap-free per kind
+and year), a state of its kind's life cycle (``cases.transitions``), a logbook
+(``CaseEvent``) and a client it is about, reached as ``case.client`` whatever
+the kind calls the party (the appellant of an appeal, the claimant of a
+mediation). A registered case also records who registered it, when, and which
+version of the procedure applied.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+
+def logbook_search_field() -> index.RelatedFields:
+    """The case's logbook notes (``CaseEvent.note``) in its search document
+    (issue 6, item 3): a word written only in the logbook finds the case, for
+    exactly those who may see the case. A new note reindexes the case
+    (``cases.apps``)."""
+    return index.RelatedFields("events", [index.SearchField("note")])
+
+
+def case_search_fields(*fields, filters=()) -> list:
+    """A case's search fields: its number first (boosted, and completed as one
+    types), then ``fields``, its logbook notes, and its state and ``filters`` as
+    filter fields."""
+    return [
+        index.SearchField("number", boost=3),
+        index.AutocompleteField("number"),
+        *fields,
+        logbook_search_field(),
+        index.FilterField("state"),
+        *(index.FilterField(name) for name in filters),
+    ]
+
+
+class Case(index.Indexed, models.Model):
+    """The abstract case. Each kind sets ``PREFIX`` and its own ``state`` field
+    (its life cycle's states)."""
+
+    PREFIX = ""
+
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+
+    class Meta:
+        abstract = True
+
+
+class RegisteredCase(Case):
+    """A case entered in the register by the quality officer or the office manager
+    (a signal is *reported*, by anyone, S1)."""
+
+    procedure_version = models.CharField(
+        _("geldende procedureversie"), max_length=40, blank=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
