@@ -33,11 +33,12 @@ class CasesConfig(AppConfig):
     def ready(self):
         from portal.scoping import register_object_scope
 
-        from .selectors import SELECTORS
+        from . import case_kinds  # noqa: F401 (registers the procedure's kinds)
+        from .selectors import selectors
 
         # Every admin URL naming one of these objects answers 404 outside the
         # user's scope, whichever Wagtail view it is (portal.scoping).
-        for model, selector in SELECTORS.items():
+        for model, selector in selectors().items():
             register_object_scope(model, selector)
         post_migrate.connect(
             _ensure_letter_templates, sender=self, dispatch_uid="cases.letters"

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import OrganisationSettings
 
+from . import kinds
 from .filetypes import safe_storage_name, sniff
 from .models import (
     Appeal,
@@ -36,7 +37,6 @@ from .models import (
     EvidenceFile,
     LetterTemplate,
     Mediation,
-    Signal,
 )
 
 Kind = LetterTemplate.Kind
@@ -286,15 +286,13 @@ FILE_WORDS = {
     Kind.MEDIATION_STEP: gettext_lazy("stapbericht"),
 }
 
-CASE_MODELS = {
-    Kind.COMPLAINT_ACK: Complaint,
-    Kind.COMPLAINT_OUTCOME: Complaint,
-    Kind.APPEAL_ACK: Appeal,
-    Kind.APPEAL_OUTCOME: Appeal,
-    Kind.APPEAL_INADMISSIBLE: Appeal,
-    Kind.MEDIATION_PROPOSAL: Mediation,
-    Kind.MEDIATION_STEP: Mediation,
-}
+
+def case_model_of_letter(kind: str):
+    """The model of the cases a letter of ``kind`` is about (cases.kinds)."""
+    for case_kind in kinds.all_kinds():
+        if kind in case_kind.letter_kinds:
+            return case_kind.model
+    raise KeyError(f"No case kind sends {kind!r}")
 
 
 def letter_default(kind: str) -> tuple[str, str]:
@@ -540,7 +538,7 @@ def _compose(
 def _letter_for_case(case, kind: str, context: dict | None):
     if kind not in PLACEHOLDERS:
         raise ValueError(f"Unknown letter kind {kind!r}")
-    expected = CASE_MODELS[kind]
+    expected = case_model_of_letter(kind)
     if not isinstance(case, expected):
         raise ValueError(
             f"A {kind} letter is about a {expected.__name__}, not {case!r}"
@@ -672,13 +670,6 @@ def letter_preview_pdf(template: LetterTemplate) -> bytes:
 
 # -- sending ---------------------------------------------------------------------
 
-_CASE_FIELD = {
-    Appeal: "appeal",
-    Complaint: "complaint",
-    Mediation: "mediation",
-    Signal: "signal",
-}
-
 
 def letter_send(
     *, case, kind: str, by, to: list[str], context: dict | None = None
@@ -728,7 +719,7 @@ def letter_send(
         description=_("Brief: %(kind)s (%(n)s)")
         % {"kind": LetterTemplate.Kind(kind).label, "n": case.number},
         uploaded_by=by,
-        **{_CASE_FIELD[type(case)]: case},
+        **{kinds.kind_of(case).key: case},
     )
     storage = evidence_storage()
     name = f"{timezone.now():%Y}/{evidence.uuid.hex}/{safe_storage_name(original)}"

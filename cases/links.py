@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .models import Appeal, Complaint, Mediation, Signal
-
-_ROUTES = {
-    Signal: "cases:signal",
-    Complaint: "cases_admin:complaint",
-    Appeal: "cases_admin:appeal",
-    Mediation: "cases_admin:mediation",
-}
+from . import kinds
 
 
 def case_url(case) -> str:
-    return reverse(_ROUTES[type(case)], args=[case.pk])
+    return reverse(kinds.kind_of(case).route, args=[case.pk])

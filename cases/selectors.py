@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
 
+from . import kinds
 from .models import (
     Appeal,
     Audit,
@@ -238,11 +239,9 @@ def deciders() -> QuerySet:
     )
 
 
-SELECTORS = {
-    Appeal: appeals_visible_to,
-    Complaint: complaints_visible_to,
-    Mediation: mediations_visible_to,
-    Signal: signals_visible_to,
+# The dossier's own models; each kind of case brings its selector in its
+# registry entry (cases.kinds).
+DOSSIER_SELECTORS = {
     Client: clients_visible_to,
     Audit: audits_visible_to,
     CertificationDecision: decisions_visible_to,
@@ -251,9 +250,19 @@ SELECTORS = {
 }
 
 
+def selectors() -> dict:
+    """Every scoping selector by model: the dossier's and each case kind's."""
+    return {
+        **{kind.model: kind.selector for kind in kinds.all_kinds()},
+        **DOSSIER_SELECTORS,
+    }
+
+
 def visible_to(user, model) -> QuerySet:
     """The scoping selector of ``model`` applied to ``user``."""
-    return SELECTORS[model](user)
+    if kinds.is_case_model(model):
+        return kinds.kind_of(model).selector(user)
+    return DOSSIER_SELECTORS[model](user)
 
 
 def get_visible_or_404(user, model, **lookup):

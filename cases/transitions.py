@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import kinds
 from .models import Appeal, CaseEvent, Complaint, Mediation, Signal
 from .numbering import next_case_number
 from .permissions import (
@@ -393,36 +394,27 @@ MEDIATION_TRANSITIONS: tuple[Transition, ...] = (
 )
 MEDIATION_ACTIONS = sorted({t.action for t in MEDIATION_TRANSITIONS})
 
-TABLES = {
-    Appeal: APPEAL_TRANSITIONS,
-    Signal: SIGNAL_TRANSITIONS,
-    Complaint: COMPLAINT_TRANSITIONS,
-    Mediation: MEDIATION_TRANSITIONS,
-}
-
-OPENINGS = {
-    Signal: Opening(
-        "record", (G.RECEIVED,), _("Signaal melden"), can_report_signal, "S1"
-    ),
-    Complaint: Opening(
-        "register",
-        (Complaint.State.REGISTERED,),
-        _("Klacht registreren"),
-        can_keep_register,
-        "C1",
-    ),
-    # A3: an inadmissible appeal is registered too, with its reason.
-    Appeal: Opening(
-        "lodge",
-        (S.RECEIVED, S.INADMISSIBLE),
-        _("Beroep registreren"),
-        has_register_access,
-        "A11",
-    ),
-    Mediation: Opening(
-        "open", (M.ESCALATED,), _("Mediation registreren"), can_keep_register, "E1"
-    ),
-}
+SIGNAL_OPENING = Opening(
+    "record", (G.RECEIVED,), _("Signaal melden"), can_report_signal, "S1"
+)
+COMPLAINT_OPENING = Opening(
+    "register",
+    (Complaint.State.REGISTERED,),
+    _("Klacht registreren"),
+    can_keep_register,
+    "C1",
+)
+# A3: an inadmissible appeal is registered too, with its reason.
+APPEAL_OPENING = Opening(
+    "lodge",
+    (S.RECEIVED, S.INADMISSIBLE),
+    _("Beroep registreren"),
+    has_register_access,
+    "A11",
+)
+MEDIATION_OPENING = Opening(
+    "open", (M.ESCALATED,), _("Mediation registreren"), can_keep_register, "E1"
+)
 
 
 def find(table, state: str, action: str) -> Transition | None:
@@ -458,7 +450,7 @@ def case_open(
     relations, and write its first logbook event. Raises PermissionDenied or
     ValidationError; then nothing is stored."""
     model = type(case)
-    opening = OPENINGS[model]
+    opening = kinds.kind_of(model).opening
     if not opening.may(by):
         raise PermissionDenied(
             _("U mag deze stap (%(label)s) niet zetten.") % {"label": opening.label}
@@ -504,7 +496,7 @@ def transition_apply(
     model = type(case)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=case.pk)
-        row = find(TABLES[model], locked.state, action)
+        row = find(kinds.kind_of(model).transitions, locked.state, action)
         if row is None:
             raise ValidationError(
                 _("'%(action)s' kan niet bij een zaak met status '%(state)s'.")
@@ -537,15 +529,17 @@ def transition_apply(
 
 __all__ = [
     "APPEAL_ACTIONS",
+    "APPEAL_OPENING",
     "APPEAL_TRANSITIONS",
     "COMPLAINT_ACTIONS",
+    "COMPLAINT_OPENING",
     "COMPLAINT_TRANSITIONS",
     "MEDIATION_ACTIONS",
+    "MEDIATION_OPENING",
     "MEDIATION_TRANSITIONS",
-    "OPENINGS",
     "SIGNAL_ACTIONS",
+    "SIGNAL_OPENING",
     "SIGNAL_TRANSITIONS",
-    "TABLES",
     "Opening",
     "Transition",
     "allowed_actions",

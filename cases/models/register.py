@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from .. import kinds
 from .base import Case, RegisteredCase, case_search_fields
 from .dossier import CertificationDecision, Client
 
@@ -335,29 +336,22 @@ class CaseEvent(models.Model):
     def action_label(self) -> str:
         return str(self.ACTION_LABELS.get(self.action, self.action))
 
-    CASE_FIELDS = ("appeal", "signal", "complaint", "mediation")
+    def _kind(self):
+        """The registered kind whose case this event belongs to (its field is
+        named after the kind, cases.kinds)."""
+        for kind in kinds.all_kinds():
+            if getattr(self, f"{kind.key}_id", None):
+                return kind
+        return None
 
     @property
     def case(self):
-        for name in self.CASE_FIELDS:
-            if getattr(self, f"{name}_id"):
-                return getattr(self, name)
-        return None
+        kind = self._kind()
+        return getattr(self, kind.key) if kind is not None else None
 
     def _state_label(self, state: str) -> str:
-        from .complaints import Complaint, Mediation
-
-        states = {
-            "appeal": Appeal.State,
-            "signal": Signal.State,
-            "complaint": Complaint.State,
-            "mediation": Mediation.State,
-        }
-        for name in self.CASE_FIELDS:
-            if getattr(self, f"{name}_id"):
-                choices = states[name]
-                return str(choices(state).label) if state in choices.values else state
-        return state
+        kind = self._kind()
+        return kind.state_label(state) if kind is not None else state
 
     @property
     def from_state_label(self) -> str:

@@ -19,6 +19,7 @@ from wagtail.search import index
 from files import extraction
 from portal.formatting import format_size
 
+from .. import kinds
 from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
 from ..models import CaseEvent, EvidenceFile
 from ..models.evidence import evidence_storage
@@ -50,7 +51,8 @@ class _HashingFile(File):
 
 
 def _case_field(case) -> str:
-    return type(case)._meta.model_name  # signal, complaint, appeal, mediation
+    # The evidence file's field for the case is named after its kind.
+    return kinds.kind_of(case).key
 
 
 def _case_client_id(case):

@@ -16,55 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import hooks
-from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
-from ..models import Appeal, Complaint, ReminderSent, Signal
-from ..permissions import has_register_access
-
-
-def _quality_officers():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(
-        groups__name=ROLES_BY_CODE[QUALITY_OFFICER].name, is_active=True
-    )
-
-
-def _register_keepers():
-    from django.contrib.auth import get_user_model
-
-    return [
-        u
-        for u in get_user_model().objects.filter(is_active=True).exclude(email="")
-        if has_register_access(u)
-    ]
+from .. import kinds
+from ..models import ReminderSent
 
 
 def due_items(*, now: datetime.datetime, within: datetime.timedelta):
-    """(recipient user, case, deadline) for every open deadline up to now+within."""
+    """(recipient user, case, deadline) for every open deadline up to now+within:
+    each registered kind with a deadline names who is responsible (cases.kinds),
+    and other apps add theirs (portal.hooks.REMINDER_SOURCES)."""
     horizon = now + within
     items = []
-    for signal in Signal.objects.filter(
-        state=Signal.State.RECEIVED, decide_by__lte=horizon
-    ).select_related("client"):
-        items.extend((u, signal, signal.decide_by) for u in _quality_officers())
-    open_states = [
-        Appeal.State.RECEIVED,
-        Appeal.State.ACKNOWLEDGED,
-        Appeal.State.ASSIGNED,
-    ]
-    for appeal in Appeal.objects.filter(
-        state__in=open_states, decide_by__lte=horizon
-    ).select_related("decider", "appellant"):
-        people = [appeal.decider] if appeal.decider else _register_keepers()
-        items.extend((u, appeal, appeal.decide_by) for u in people)
-    for complaint in Complaint.objects.filter(
-        state__in=[Complaint.State.REGISTERED, Complaint.State.IN_PROGRESS],
-        handle_by__lte=horizon,
-    ).select_related("handler", "client"):
-        # C6: the handler; while there is none, those who must appoint one.
-        people = [complaint.handler] if complaint.handler else _register_keepers()
-        items.extend((u, complaint, complaint.handle_by) for u in people)
+    for kind in kinds.all_kinds():
+        if kind.deadline_field is None or kind.responsible is None:
+            continue
+        due = kind.model.objects.filter(
+            state__in=kind.deadline_states,
+            **{f"{kind.deadline_field}__lte": horizon},
+        ).select_related(*kind.related)
+        for case in due:
+            deadline = getattr(case, kind.deadline_field)
+            items.extend((u, case, deadline) for u in kind.responsible(case))
     # Deadlines of other apps (read acknowledgements of the quality documents).
     items.extend(hooks.collect(hooks.REMINDER_SOURCES, horizon))
     return items

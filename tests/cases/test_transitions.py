@@ -5,6 +5,7 @@ changes nothing (DESIGN.md, "Transitions")."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cases import kinds
 from cases.models import (
     Appeal,
     CaseEvent,
@@ -19,7 +20,7 @@ from cases.services import (
     signal_qualify,
     signal_record,
 )
-from cases.transitions import OPENINGS, TABLES, case_open, find, transition_apply
+from cases.transitions import case_open, find, transition_apply
 from portal.roles import (
     CERTIFICATION_DECIDER,
     EXTERNAL_MEDIATOR,
@@ -33,6 +34,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The procedure's kinds, registered when the app is ready (cases.case_kinds).
+TABLES = {kind.model: kind.transitions for kind in kinds.all_kinds()}
+OPENINGS = {kind.model: kind.opening for kind in kinds.all_kinds()}
 PAIRS = [
     pytest.param(model, state, action, id=f"{model.__name__}-{state}-{action}")
     for model, table in TABLES.items()

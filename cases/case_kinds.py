@@ -1,0 +1,139 @@
+"""The four kinds of case of the procedure, entered in the registry
+(``cases.kinds``) when the app is ready."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
+
+from . import kinds
+from .models import Appeal, Complaint, LetterTemplate, Mediation, Signal
+from .permissions import has_register_access
+from .selectors import (
+    appeals_visible_to,
+    complaints_visible_to,
+    mediations_visible_to,
+    signals_visible_to,
+)
+from .transitions import (
+    APPEAL_OPENING,
+    APPEAL_TRANSITIONS,
+    COMPLAINT_OPENING,
+    COMPLAINT_TRANSITIONS,
+    MEDIATION_OPENING,
+    MEDIATION_TRANSITIONS,
+    SIGNAL_OPENING,
+    SIGNAL_TRANSITIONS,
+)
+
+Letter = LetterTemplate.Kind
+
+
+def _quality_officers(case) -> list:
+    # S3: the quality officer qualifies the signal.
+    return list(
+        get_user_model().objects.filter(
+            groups__name=ROLES_BY_CODE[QUALITY_OFFICER].name, is_active=True
+        )
+    )
+
+
+def _register_keepers() -> list:
+    return [
+        u
+        for u in get_user_model().objects.filter(is_active=True).exclude(email="")
+        if has_register_access(u)
+    ]
+
+
+def _decider_or_register(appeal) -> list:
+    # A7/A8: the assigned decider; until there is one, those who assign.
+    return [appeal.decider] if appeal.decider else _register_keepers()
+
+
+def _handler_or_register(complaint) -> list:
+    # C6: the handler; while there is none, those who must appoint one.
+    return [complaint.handler] if complaint.handler else _register_keepers()
+
+
+SIGNAL = kinds.register(
+    kinds.CaseKind(
+        key="signal",
+        model=Signal,
+        transitions=SIGNAL_TRANSITIONS,
+        opening=SIGNAL_OPENING,
+        selector=signals_visible_to,
+        route="cases:signal",
+        client_field="client",
+        date_field="received_at",
+        deadline_field="decide_by",
+        deadline_states=(Signal.State.RECEIVED,),
+        responsible=_quality_officers,
+        related=("client",),
+        label="klantsignaal",
+        plural="klantsignalen",
+    )
+)
+COMPLAINT = kinds.register(
+    kinds.CaseKind(
+        key="complaint",
+        model=Complaint,
+        transitions=COMPLAINT_TRANSITIONS,
+        opening=COMPLAINT_OPENING,
+        selector=complaints_visible_to,
+        route="cases_admin:complaint",
+        client_field="client",
+        date_field="received_at",
+        deadline_field="handle_by",
+        deadline_states=(Complaint.State.REGISTERED, Complaint.State.IN_PROGRESS),
+        responsible=_handler_or_register,
+        related=("handler", "client"),
+        letter_kinds=(Letter.COMPLAINT_ACK, Letter.COMPLAINT_OUTCOME),
+        label="klacht",
+        plural="klachten",
+    )
+)
+APPEAL = kinds.register(
+    kinds.CaseKind(
+        key="appeal",
+        model=Appeal,
+        transitions=APPEAL_TRANSITIONS,
+        opening=APPEAL_OPENING,
+        selector=appeals_visible_to,
+        route="cases_admin:appeal",
+        client_field="appellant",
+        date_field="received_at",
+        deadline_field="decide_by",
+        deadline_states=(
+            Appeal.State.RECEIVED,
+            Appeal.State.ACKNOWLEDGED,
+            Appeal.State.ASSIGNED,
+        ),
+        responsible=_decider_or_register,
+        related=("decider", "appellant"),
+        letter_kinds=(
+            Letter.APPEAL_ACK,
+            Letter.APPEAL_OUTCOME,
+            Letter.APPEAL_INADMISSIBLE,
+        ),
+        label="beroep",
+        plural="beroepen",
+    )
+)
+MEDIATION = kinds.register(
+    kinds.CaseKind(
+        key="mediation",
+        model=Mediation,
+        transitions=MEDIATION_TRANSITIONS,
+        opening=MEDIATION_OPENING,
+        selector=mediations_visible_to,
+        route="cases_admin:mediation",
+        client_field="claimant",
+        date_field="registered_at",
+        related=("claimant",),
+        letter_kinds=(Letter.MEDIATION_PROPOSAL, Letter.MEDIATION_STEP),
+        label="mediation",
+        plural="mediations",
+    )
+)
