@@ -20,7 +20,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from modelsearch.query import And, Not, Or, Phrase, PlainText, SearchQuery
 
-from .analysis import WORD_PATTERN
+from .words import WORD_PATTERN
 
 #: Longer queries are cut (at a word boundary) to this many characters.
 MAX_QUERY_LENGTH = 200

@@ -26,6 +26,7 @@ from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from wagtail.search.backends import get_search_backend
 
 from cases.models import CaseEvent, Client
 from documents.models import ProcedurePage
@@ -41,6 +42,7 @@ from .scoping import (
     run_search,
     scoped_queryset,
 )
+from .words import highlight_words
 
 logger = logging.getLogger(__name__)
 
@@ -428,13 +430,19 @@ def _add_cases(hits: list[Hit], scope: Scope) -> None:
 def snippet(texts: list[str], terms: str) -> SafeString:
     """A highlighted excerpt of the first text that matches ``terms`` (escaped
     HTML with ``<mark>``), or the start of the first text."""
-    from .backends.whoosh import highlight
-
+    highlight = _highlighter()
     for text in texts:
         marked = highlight(text[:SNIPPET_TEXT_LIMIT], terms, top=2)
         if marked:
-            return mark_safe(marked)  # noqa: S308 (highlight() escapes the text)
+            return mark_safe(marked)  # noqa: S308 (highlighters escape the text)
     for text in texts:
         if text.strip():
             return escape(Truncator(" ".join(text.split())).chars(200))
     return SafeString("")
+
+
+def _highlighter():
+    """The configured backend's highlighter, which matches words the way its
+    index does (stemmed, for Whoosh), or plain word marking for a backend that
+    does not highlight (modelsearch's database backends)."""
+    return getattr(get_search_backend(), "highlight", None) or highlight_words

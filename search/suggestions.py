@@ -5,6 +5,11 @@ Both come only from objects the user may see: a "Bedoelde u" word is read from
 the stored text of visible objects that the engine's fuzzy search found within
 the user's scope, and is only offered if the corrected query finds something
 for this user; autocomplete searches the same scoped querysets as the page.
+
+Reading words the way the index does (stems, accent folding) is the backend's
+job; a backend without that analysis (modelsearch's database backends) gets no
+"Bedoelde u". Those had none in practice: SQLite has no fuzzy search, and
+PostgreSQL's needs the pg_trgm extension, which the portal does not install.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections import Counter
 
 from django.db import DatabaseError, transaction
 from modelsearch.query import Fuzzy
+from wagtail.search.backends import get_search_backend
 
 from .forms import ParsedQuery, autocomplete_text
 from .scoping import KINDS, run_search
@@ -49,29 +55,32 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _language() -> str:
-    from wagtail.search.backends import get_search_backend
-
-    from .analysis import DEFAULT_LANGUAGE
-
-    return getattr(get_search_backend(), "language", DEFAULT_LANGUAGE)
+#: What a backend offers to read words as its index does (see the Whoosh
+#: backend's ``PortalMethods``).
+ANALYSIS_METHODS = ("text_terms", "text_tokens", "fold")
 
 
-def _closest_visible_word(word: str, scope: Scope) -> str | None:
+def _analysing_backend():
+    """The configured backend if it analyses words, else None."""
+    backend = get_search_backend()
+    if all(hasattr(backend, name) for name in ANALYSIS_METHODS):
+        return backend
+    return None
+
+
+def _closest_visible_word(word: str, scope: Scope, backend) -> str | None:
     """The word nearest to ``word`` in the text of objects ``user`` may see, or
     None when ``word`` itself occurs there (or nothing near does).
 
     The engine's fuzzy search, scoped like every search, finds the visible objects
     with a near word; the word is then read from their own stored text. So a
     suggestion can only ever be a word of an object the user may see."""
-    from .analysis import analyze, fold, text_analyzer
-
-    analyzer = text_analyzer(_language())
-    stems = analyze(analyzer, word)
+    stems = backend.text_terms(word)
     if len(stems) != 1 or len(stems[0]) < 3:
         return None
     stem = stems[0]
     limit = 1 if len(stem) <= 5 else 2
+    fold = backend.fold
     typed = fold(word)
     found: dict[str, tuple[int, int]] = {}
     frequency: Counter = Counter()
@@ -80,18 +89,16 @@ def _closest_visible_word(word: str, scope: Scope) -> str | None:
         try:
             hits = list(results[:SUGGESTION_HITS])
         except NotImplementedError:
-            continue  # no fuzzy search here (SQLite), or an empty Whoosh index
+            continue  # no fuzzy search on this backend, or an empty Whoosh index
         for obj in hits:
             for text in [kind.title(obj), *kind.texts(obj)]:
-                for token in analyzer(
-                    text[:SNIPPET_TEXT_LIMIT], keeporiginal=True, mode="index"
-                ):
-                    distance = _edit_distance(token.text, stem, limit)
+                for term, written in backend.text_tokens(text[:SNIPPET_TEXT_LIMIT]):
+                    distance = _edit_distance(term, stem, limit)
                     if distance > limit:
                         continue
                     if distance == 0:
                         return None  # the word itself is there (maybe inflected)
-                    original = token.original.lower()
+                    original = written.lower()
                     frequency[original] += 1
                     surface = _edit_distance(fold(original), typed, 9)
                     found[original] = min(
@@ -109,16 +116,19 @@ def did_you_mean(*, parsed: ParsedQuery, scope: Scope) -> str | None:
     only made if it finds something for this user."""
     from .forms import parse_query
 
+    backend = _analysing_backend()
+    if backend is None:
+        return None
     text = parsed.text
     changed = False
     for word in list(dict.fromkeys(parsed.plain_words))[:3]:
         if word.isdigit():
             continue
         try:
-            # A savepoint: on PostgreSQL without pg_trgm the fuzzy query fails,
-            # and must not take the request's transaction down with it.
+            # A savepoint: a database error in the fuzzy search (a backend that
+            # needs pg_trgm, say) must not take the request's transaction down.
             with transaction.atomic():
-                better = _closest_visible_word(word, scope)
+                better = _closest_visible_word(word, scope, backend)
         except DatabaseError as exc:
             logger.info("No spelling suggestions: %s", exc)
             return None

@@ -12,7 +12,11 @@ from __future__ import annotations
 import pytest
 
 from portal.roles import OFFICE_MANAGER, QUALITY_OFFICER
-from search.analysis import analyze, autocomplete_query_analyzer, text_analyzer
+from search.backends.whoosh.analysis import (
+    analyze,
+    autocomplete_query_analyzer,
+    text_analyzer,
+)
 from tests.factories import ClientFactory, UserFactory
 from tests.search.test_search_page import (
     make_evidence,

@@ -288,7 +288,7 @@ def test_a_correlated_subquery_scope_is_left_to_the_database(dossier, office):
 def _schema():
     from whoosh import fields
 
-    from search.analysis import autocomplete_analyzer, text_analyzer
+    from search.backends.whoosh.analysis import autocomplete_analyzer, text_analyzer
 
     return fields.Schema(
         pk=fields.ID(unique=True, sortable=True),
@@ -324,7 +324,7 @@ def _documents(count):
 def _searches(ix):
     from whoosh import query as wq
 
-    from search.analysis import analyze, text_analyzer
+    from search.backends.whoosh.analysis import analyze, text_analyzer
 
     def terms(text):
         return analyze(text_analyzer("nl"), text)

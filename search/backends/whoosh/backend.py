@@ -18,7 +18,7 @@ from modelsearch.backends.base import (
 from modelsearch.index import class_is_indexed
 from whoosh.columns import NumericColumn
 
-from ...analysis import DEFAULT_LANGUAGE
+from .analysis import DEFAULT_LANGUAGE
 from .compiler import (
     EVERY,
     NOTHING,
@@ -27,6 +27,7 @@ from .compiler import (
     WhooshSearchQueryCompiler,
 )
 from .docset import restrict
+from .portal import PortalMethods
 from .schema import PK, IndexLayout, filter_field_name, from_index_value
 from .storage import IndexStore, close_searchers
 
@@ -498,8 +499,9 @@ def _sorting(sort):
     return MultiFacet([FieldFacet(name, reverse=rev) for name, rev in sort]), False
 
 
-class WhooshSearchBackend(BaseSearchBackend):
-    """Whoosh full-text backend with Dutch analysis.
+class WhooshSearchBackend(PortalMethods, BaseSearchBackend):
+    """Whoosh full-text backend with Dutch analysis (and, from ``PortalMethods``,
+    highlighting and word analysis for the portal's pages).
 
     Options (in ``WAGTAILSEARCH_BACKENDS`` / ``MODELSEARCH_BACKENDS``):
 

@@ -44,7 +44,7 @@ from modelsearch.query import (
 )
 from whoosh import query as wq
 
-from ...analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
+from .analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
 from .schema import (
     CONTENT_TYPES,
     NULLS,

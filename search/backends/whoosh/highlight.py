@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from whoosh import highlight as wh
 
-from ...analysis import DEFAULT_LANGUAGE, analyze, text_analyzer
+from .analysis import DEFAULT_LANGUAGE, analyze, text_analyzer
 
 
 def highlight(

@@ -36,12 +36,14 @@ from whoosh import columns as wc
 from whoosh import fields as wf
 from whoosh.analysis import RegexTokenizer
 
-from ...analysis import autocomplete_analyzer, text_analyzer
+from .analysis import autocomplete_analyzer, text_analyzer
 
 #: Bump when the document layout changes in a way the fingerprint cannot see.
 #: 2: the integer pk used for ordering is a column only (not indexed).
 #: 3: dots and underscores separate words (``analysis.WORD_PATTERN``).
-SCHEMA_VERSION = 3
+#: 4: the analyzers pickled into the index moved from ``search.analysis`` to
+#:    ``search.backends.whoosh.analysis``; an older index cannot be unpickled.
+SCHEMA_VERSION = 4
 
 PK = "pk"
 PK_NUMBER = "x_pkn"

@@ -56,7 +56,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from ...analysis import (
+from .analysis import (
     WORD_PATTERN,
     FoldFilter,
     LanguageFilter,
@@ -176,7 +176,7 @@ def _token_pattern(tokenizer):
 def analysis_plan(field):
     """Describe how to index ``field`` fast: ("text", ...), ("ngram", ...) or None.
 
-    Only the analyzer chains this backend builds (``search.analysis``) get a
+    Only the analyzer chains this backend builds (module ``analysis``) get a
     plan; any other field goes through Whoosh's generic ``field.index()``.
     """
     analyzer = getattr(field, "analyzer", None)

@@ -57,44 +57,18 @@ def database_count(model, models) -> int:
     return total
 
 
-class WhooshCounter:
-    """Documents per most specific model in our Whoosh indexes."""
-
-    def __init__(self, backend, models) -> None:
-        self.backend = backend
-        self.models = models
-
-    def describe(self) -> str:
-        return f"Whoosh ({self.backend.path})"
-
-    def _with_type(self, searcher, model) -> int:
-        from whoosh import query as wq
-
-        from search.backends.whoosh.schema import CONTENT_TYPES
-
-        term = wq.Term(CONTENT_TYPES, model.indexed_get_content_type())
-        return sum(1 for _ in searcher.docs_for_query(term))
-
-    def count(self, model) -> int:
-        index = self.backend.get_index_for_model(model)
-        searcher = index.store.searcher()
-        total = self._with_type(searcher, model)
-        for child in _direct_children(model, self.models):
-            if self.backend.get_index_for_model(child) is index:
-                total -= self._with_type(searcher, child)
-        return total
-
-
 class EntryCounter:
     """Index entries per model in modelsearch's database backend."""
 
-    def __init__(self, backend, models) -> None:
+    def __init__(self, backend) -> None:
         self.backend = backend
 
     def describe(self) -> str:
         return f"database ({type(self.backend).__name__})"
 
-    def count(self, model) -> int:
+    def count(self, model, children) -> int:
+        # An entry carries the content type of the model it was indexed as, so
+        # the children's entries are not among these.
         from django.contrib.contenttypes.models import ContentType
 
         index = self.backend.get_index_for_model(model)
@@ -103,11 +77,14 @@ class EntryCounter:
 
 
 def counter_for(backend, models):
-    if hasattr(backend, "layout_for"):
-        return WhooshCounter(backend, models)
+    """An object with ``describe()`` and ``count(model, children)``: the
+    backend's own (the Whoosh backend's ``index_counter()``), or one that reads
+    the database backend's index table."""
+    if hasattr(backend, "index_counter"):
+        return backend.index_counter()
     probe = backend.get_index_for_model(models[0]) if models else None
     if probe is not None and hasattr(probe, "entries"):
-        return EntryCounter(backend, models)
+        return EntryCounter(backend)
     raise CommandError(
         f"search_status kent de zoekbackend {type(backend).__name__} niet; "
         "alleen Whoosh en de database-backend worden ondersteund."
@@ -138,7 +115,7 @@ class Command(BaseCommand):
         for model in models:
             database = database_count(model, models)
             try:
-                indexed = counter.count(model)
+                indexed = counter.count(model, _direct_children(model, models))
             except SearchIndexUnavailable as exc:
                 problems.setdefault(str(exc), model._meta.label)
                 rows.append(Row(model, database, None, str(exc)))

@@ -1,10 +1,10 @@
 """The measuring run of ``manage.py benchmark_search`` (see that command).
 
-Runs inside the sandbox settings (:mod:`search.bench.settings`): a temporary
-SQLite database and index folder. Every indexing phase runs in a forked child
-process, so that its peak memory is its own; the queries run in this process,
-interleaved per query, user and engine, so that a busy machine slows every
-engine alike.
+Runs inside the sandbox settings (:mod:`search.backends.whoosh.bench.settings`):
+a temporary SQLite database and index folder. Every indexing phase runs in a
+forked child process, so that its peak memory is its own; the queries run in this
+process, interleaved per query, user and engine, so that a busy machine slows
+every engine alike.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
+
+from cases.models import Client, EvidenceFile
+from cases.selectors import evidence_visible_to
+from cases.services.grants import dossier_access_grant
+from portal.roles import OFFICE_MANAGER, role_group
 
 from .corpus import GROUPS, RESTRICTED_GROUP, Corpus, file_name
 
@@ -122,10 +127,6 @@ def load_corpus(n: int, out) -> dict:
     """Create the users, the client dossiers and ``n`` evidence files."""
     from django.contrib.auth import get_user_model
 
-    from cases.models import Client, EvidenceFile
-    from cases.services.grants import dossier_access_grant
-    from portal.roles import OFFICE_MANAGER, role_group
-
     user_model = get_user_model()
     everything = user_model.objects.create_user(
         "bench-alles", first_name="Alles", last_name="Zien"
@@ -191,8 +192,6 @@ def phase_plain_whoosh(path: str) -> dict:
     from whoosh import fields, index
     from whoosh.analysis import LanguageAnalyzer
 
-    from cases.models import EvidenceFile
-
     os.makedirs(path, exist_ok=True)
     schema = fields.Schema(
         id=fields.ID(unique=True),
@@ -214,7 +213,6 @@ def phase_plain_whoosh(path: str) -> dict:
 
 def phase_update_index(backend_name: str) -> dict:
     """Wagtail's own ``update_index`` for one backend (all models)."""
-    from cases.models import EvidenceFile
 
     sink = Sink()
     call_command(
@@ -222,11 +220,10 @@ def phase_update_index(backend_name: str) -> dict:
     )
     result = {"documents": EvidenceFile.objects.count(), "progress_chars": sink.chars}
     if backend_name == "default":
-        from cases.models import EvidenceFile as Model
         from search.backends.whoosh import writer
 
         root = Path(settings.WAGTAILSEARCH_BACKENDS["default"]["PATH"])
-        name = Model._meta.label_lower.replace(".", "_")
+        name = EvidenceFile._meta.label_lower.replace(".", "_")
         result["index_bytes"] = _dir_size(root / name)
         result["pool_peak_mb"] = writer.LAST_POOL_PEAK[0] / 2**20
     else:
@@ -251,8 +248,7 @@ class Engines:
         from wagtail.search.backends import get_search_backend
         from whoosh import query as wq
 
-        from cases.models import EvidenceFile
-        from search.analysis import analyze, text_analyzer
+        from search.backends.whoosh.analysis import analyze, text_analyzer
         from search.backends.whoosh.schema import filter_field_name
 
         user_model = get_user_model()
@@ -309,7 +305,6 @@ class Engines:
             )
             column = self.pk_column
             return [int(column[hit.docnum]) for hit in results]
-        from cases.selectors import evidence_visible_to
 
         backend = self.backends[engine]
         results = backend.search(
@@ -575,7 +570,9 @@ def run(
     n: int, rounds: int, plain: bool, trace: bool, out, db_timeout: float = 20.0
 ) -> dict:
     if not getattr(settings, "BENCHMARK_SANDBOX", False):
-        raise RuntimeError("Only under search.bench.settings (a temporary sandbox).")
+        raise RuntimeError(
+            "Only under search.backends.whoosh.bench.settings (a temporary sandbox)."
+        )
     bench_dir = Path(settings.BENCH_DIR)
     out(f"Werkmap: {bench_dir}")
     out("Database aanmaken (migrate) ...")

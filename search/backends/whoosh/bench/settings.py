@@ -18,8 +18,9 @@ from portal.settings.base import STORAGES
 
 if not os.environ.get("PORTAL_BENCH_DIR"):
     raise ImproperlyConfigured(
-        "search.bench.settings is only for 'manage.py benchmark_search', which "
-        "sets PORTAL_BENCH_DIR to a temporary folder."
+        "search.backends.whoosh.bench.settings is only for "
+        "'manage.py benchmark_search', which sets PORTAL_BENCH_DIR to a temporary "
+        "folder."
     )
 
 BENCHMARK_SANDBOX = True

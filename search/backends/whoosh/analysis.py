@@ -11,8 +11,9 @@ produce the same stem whichever way the user types it; the stop-word list is
 folded the same way so that a folded token is still recognised as a stop word.
 
 The filter objects are pickled into the Whoosh index's table of contents, so they
-must stay importable under this module path and must not carry caches in their
-pickled state (see ``__getstate__``).
+must stay importable under this module path (moving the module means bumping
+``schema.SCHEMA_VERSION``) and must not carry caches in their pickled state (see
+``__getstate__``).
 """
 
 from __future__ import annotations
@@ -34,14 +35,9 @@ from whoosh.lang import (
 )
 from whoosh.support.charset import accent_map
 
-DEFAULT_LANGUAGE = "nl"
+from ...words import WORD_PATTERN
 
-#: A word: letters and digits. Whoosh's default pattern (``\w+(\.?\w+)*``) keeps
-#: "verslag_2025.pdf" or "boomvalkrapport.txt" as one token, so nobody found a file
-#: by a word of its name; here dots and underscores separate words, as hyphens
-#: and spaces already did. "verslag.pdf" typed as a query still finds the file
-#: (both words, in that order).
-WORD_PATTERN = r"[^\W_]+"
+DEFAULT_LANGUAGE = "nl"
 
 #: Size of the per-process stem cache; a Dutch vocabulary of ~30k forms fits.
 STEM_CACHE_SIZE = 100_000

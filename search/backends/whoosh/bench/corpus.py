@@ -5,7 +5,7 @@ engine figures in DESIGN.md), reimplemented here so that ``manage.py
 benchmark_search`` needs nothing outside the project:
 
 * a vocabulary of 30,000 words grown from the words of the organisation's
-  procedure (:mod:`search.bench.seed_words`) with inflections and compounds;
+  procedure (:mod:`.seed_words`) with inflections and compounds;
 * word frequencies follow a Zipf-Mandelbrot law, and a quarter of the words
   follow one of the previous word's three "collocates" (so phrases exist);
 * body lengths are log-normal around 300 words (50 to 2,000), titles 5 to 10
