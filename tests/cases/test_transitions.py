@@ -154,15 +154,21 @@ def test_each_service_opens_its_case_with_exactly_one_first_event(setup, office,
         assert case.number.startswith(f"{model.PREFIX}-2026-")
 
 
-def test_opening_by_someone_who_may_not_is_refused_and_keeps_the_number_S1(setup):
-    outsider = UserFactory(roles=[EXTERNAL_MEDIATOR])
-    signal = Signal(
+def _new_signal(by, **fields) -> Signal:
+    """An unsaved signal as signal_record builds it."""
+    return Signal(
         channel="phone",
         received_at=local(2026, 11, 2, 9, 0),
         description="x",
         decide_by=local(2026, 11, 4, 9, 0),
-        reported_by=outsider,
+        reported_by=by,
+        **fields,
     )
+
+
+def test_opening_by_someone_who_may_not_is_refused_and_keeps_the_number_S1(setup):
+    outsider = UserFactory(roles=[EXTERNAL_MEDIATOR])
+    signal = _new_signal(outsider)
     with pytest.raises(PermissionDenied):
         case_open(case=signal, by=outsider, year=2026)
     assert not Signal.objects.exists()
@@ -171,14 +177,7 @@ def test_opening_by_someone_who_may_not_is_refused_and_keeps_the_number_S1(setup
 
 
 def test_a_case_cannot_begin_in_a_later_state(setup, actor):
-    signal = Signal(
-        channel="phone",
-        received_at=local(2026, 11, 2, 9, 0),
-        description="x",
-        decide_by=local(2026, 11, 4, 9, 0),
-        reported_by=actor,
-        state=Signal.State.COMPLAINT,
-    )
+    signal = _new_signal(actor, state=Signal.State.COMPLAINT)
     with pytest.raises(ValidationError):
         case_open(case=signal, by=actor, year=2026)
     assert not Signal.objects.exists()
@@ -202,13 +201,7 @@ def test_a_failing_relation_undoes_the_whole_opening(setup, actor):
     def fail(case):
         raise ValidationError("relatie mislukt")
 
-    signal = Signal(
-        channel="phone",
-        received_at=local(2026, 11, 2, 9, 0),
-        description="x",
-        decide_by=local(2026, 11, 4, 9, 0),
-        reported_by=actor,
-    )
+    signal = _new_signal(actor)
     with pytest.raises(ValidationError):
         case_open(case=signal, by=actor, year=2026, related=fail)
     assert not Signal.objects.exists()
