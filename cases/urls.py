@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import appeals, complaints, dossier, register, signals
+from .views import (
+    appeals,
+    case_files,
+    client_signals,
+    complaints,
+    dossier,
+    mediations,
+    register,
+)
 
 app_name = "cases"
 
@@ -8,8 +16,8 @@ urlpatterns = [
     path("dossiers/", dossier.frontend_dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", dossier.frontend_dossier, name="dossier"),
     path("bewijs/<uuid:uuid>/", dossier.evidence_download, name="evidence_download"),
-    path("signalen/nieuw/", signals.signal_new, name="signal_new"),
-    path("signalen/<int:pk>/", signals.signal_detail, name="signal"),
+    path("signalen/nieuw/", client_signals.signal_new, name="signal_new"),
+    path("signalen/<int:pk>/", client_signals.signal_detail, name="signal"),
 ]
 
 admin_urlpatterns = (
@@ -36,19 +44,19 @@ admin_urlpatterns = (
         path("klachten/<int:pk>/", complaints.complaint_detail, name="complaint"),
         path(
             "mediations/registreren/",
-            complaints.mediation_open_view,
+            mediations.mediation_open_view,
             name="mediation_open",
         ),
-        path("mediations/<int:pk>/", complaints.mediation_detail, name="mediation"),
+        path("mediations/<int:pk>/", mediations.mediation_detail, name="mediation"),
         path(
             "klachten/<int:pk>/bestanden/",
-            complaints.case_upload,
+            case_files.case_upload,
             {"kind": "klacht"},
             name="complaint_upload",
         ),
         path(
             "mediations/<int:pk>/bestanden/",
-            complaints.case_upload,
+            case_files.case_upload,
             {"kind": "mediation"},
             name="mediation_upload",
         ),

@@ -1,5 +1,7 @@
+from .appeals import Appeal
 from .base import Case, RegisteredCase
-from .complaints import Complaint, Mediation, Notary
+from .client_signals import Signal
+from .complaints import Complaint
 from .dossier import Audit, Certificate, CertificationDecision, Client, Province
 from .evidence import EvidenceFile
 from .grants import (
@@ -9,7 +11,8 @@ from .grants import (
     ClientUserObjectPermission,
 )
 from .letters import LetterTemplate
-from .register import Appeal, CaseEvent, CaseNumberCounter, ReminderSent, Signal
+from .mediations import Mediation, Notary
+from .register import CaseEvent, CaseNumberCounter, ReminderSent
 
 __all__ = [
     "Appeal",

@@ -11,6 +11,7 @@ from .appeals import (
     appeal_send_inadmissibility,
     appeal_send_outcome,
 )
+from .client_signals import signal_qualify, signal_record
 from .complaints import (
     complaint_acknowledge,
     complaint_assign_handler,
@@ -56,7 +57,6 @@ from .mediations import (
     mediation_record_session,
     mediation_withdraw,
 )
-from .signals import signal_qualify, signal_record
 
 __all__ = [
     "appeal_acknowledge",
