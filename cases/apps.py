@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_delete
 
 
 def _ensure_letter_templates(sender, **kwargs):
@@ -17,13 +17,29 @@ def _reindex_case_of_note(sender, instance, created, raw=False, **kwargs):
     if raw or not instance.note:
         return
     case = instance.case
-    if case is None:
+    # A model that opted out of automatic indexing (modelsearch's own flag).
+    if case is None or not getattr(case, "search_auto_update", True):
         return
     from modelsearch.tasks import insert_or_update_object_task
 
     insert_or_update_object_task.enqueue(
         case._meta.app_label, case._meta.model_name, str(case.pk)
     )
+
+
+def _protect_logbook(sender, instance, **kwargs):
+    # The logbook reaches its case generically, and Django would delete a
+    # generic relation's rows with the case: a case with a logbook stays, as the
+    # foreign keys' PROTECT kept it before.
+    from django.db.models import ProtectedError
+
+    from .models import Case
+
+    if isinstance(instance, Case) and instance.pk and instance.events.exists():
+        raise ProtectedError(
+            f"{instance} heeft een logboek en kan niet worden verwijderd.",
+            set(instance.events.all()[:1]),
+        )
 
 
 class CasesConfig(AppConfig):
@@ -43,6 +59,7 @@ class CasesConfig(AppConfig):
         post_migrate.connect(
             _ensure_letter_templates, sender=self, dispatch_uid="cases.letters"
         )
+        pre_delete.connect(_protect_logbook, dispatch_uid="cases.protect_logbook")
         post_save.connect(
             _reindex_case_of_note,
             sender="cases.CaseEvent",

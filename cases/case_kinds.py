@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import CharField, F, Value
+from django.utils.translation import gettext_lazy
 
 from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
@@ -15,6 +17,7 @@ from .selectors import (
     complaints_visible_to,
     mediations_visible_to,
     signals_visible_to,
+    with_uninformed_steps,
 )
 from .transitions import (
     APPEAL_OPENING,
@@ -57,6 +60,16 @@ def _handler_or_register(complaint) -> list:
     return [complaint.handler] if complaint.handler else _register_keepers()
 
 
+def _mediation_register_columns(qs):
+    """The register's columns of a mediation: its notary as the one handling it,
+    and the steps the claimant was not informed of (E6)."""
+    return with_uninformed_steps(qs), {
+        "row_resp_first": F("notary__name"),
+        "row_resp_last": Value("", output_field=CharField()),
+        "row_resp_username": Value("", output_field=CharField()),
+    }
+
+
 SIGNAL = kinds.register(
     kinds.CaseKind(
         key="signal",
@@ -71,8 +84,11 @@ SIGNAL = kinds.register(
         deadline_states=(Signal.State.RECEIVED,),
         responsible=_quality_officers,
         related=("client",),
-        label="klantsignaal",
-        plural="klantsignalen",
+        label=gettext_lazy("klantsignaal"),
+        title=gettext_lazy("Signaal"),
+        search_key="signaal",
+        search_rank=4,
+        plural=gettext_lazy("klantsignalen"),
     )
 )
 COMPLAINT = kinds.register(
@@ -90,8 +106,12 @@ COMPLAINT = kinds.register(
         responsible=_handler_or_register,
         related=("handler", "client"),
         letter_kinds=(Letter.COMPLAINT_ACK, Letter.COMPLAINT_OUTCOME),
-        label="klacht",
-        plural="klachten",
+        responsible_field="handler",
+        label=gettext_lazy("klacht"),
+        title=gettext_lazy("Klacht"),
+        search_key="klacht",
+        search_rank=1,
+        plural=gettext_lazy("klachten"),
     )
 )
 APPEAL = kinds.register(
@@ -117,8 +137,12 @@ APPEAL = kinds.register(
             Letter.APPEAL_OUTCOME,
             Letter.APPEAL_INADMISSIBLE,
         ),
-        label="beroep",
-        plural="beroepen",
+        responsible_field="decider",
+        label=gettext_lazy("beroep"),
+        title=gettext_lazy("Beroep"),
+        search_key="beroep",
+        search_rank=2,
+        plural=gettext_lazy("beroepen"),
     )
 )
 MEDIATION = kinds.register(
@@ -133,7 +157,14 @@ MEDIATION = kinds.register(
         date_field="registered_at",
         related=("claimant",),
         letter_kinds=(Letter.MEDIATION_PROPOSAL, Letter.MEDIATION_STEP),
-        label="mediation",
-        plural="mediations",
+        # The external mediator is a notary, shown by name; E6 is watched instead
+        # of a deadline: the steps the claimant was not informed of.
+        responsible_format=gettext_lazy("%(name)s (notaris)"),
+        register_annotate=_mediation_register_columns,
+        label=gettext_lazy("mediation"),
+        title=gettext_lazy("Mediation"),
+        search_key="mediation",
+        search_rank=3,
+        plural=gettext_lazy("mediations"),
     )
 )

@@ -34,9 +34,22 @@ class CaseKind:
     # (case) -> [user, ...]: who is reminded of the deadline (send_reminders).
     responsible: Callable | None = None
     related: tuple[str, ...] = ()  # select_related for lists of this kind
+    # The member of staff who handles it (the register's "behandelaar" column and
+    # filter), and how the register shows that person.
+    responsible_field: str | None = None
+    responsible_format: str = "%(name)s"
+    # (queryset) -> (queryset annotated with uninformed_steps, {row_resp_first,
+    # row_resp_last, row_resp_username: expression}): the register's own columns
+    # of this kind, or None for the defaults.
+    register_annotate: Callable | None = None
     letter_kinds: tuple[str, ...] = ()  # the letters sent about this kind
-    label: str = ""
+    label: str = ""  # in a sentence: "klacht"
     plural: str = ""
+    title: str = ""  # as a heading or list column: "Klacht"
+    # The search page: the kind's word in its URL (?soort=klacht) and its place
+    # among the kinds of result.
+    search_key: str = ""
+    search_rank: int = 100
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def state_label(self, state: str) -> str:

@@ -14,8 +14,7 @@ from portal.dashboard import DashboardPanel
 from .links import case_url
 from .models import Appeal, Complaint, Mediation, Signal
 from .permissions import can_keep_register, has_register_access, sits_on_management
-from .selectors import complaints_visible_to
-from .services.mediations import with_uninformed_steps
+from .selectors import complaints_visible_to, with_uninformed_steps
 
 SOON = datetime.timedelta(days=7)
 

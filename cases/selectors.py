@@ -19,7 +19,7 @@ Who sees what:
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
@@ -38,6 +38,7 @@ from .models import (
     Complaint,
     EvidenceFile,
     Mediation,
+    Notary,
     Signal,
 )
 from .permissions import can_read_lessons, has_register_access
@@ -317,3 +318,43 @@ def dossier_timeline(user, client: Client, *, kinds: set[str] | None = None) -> 
             items.append((timezone.localdate(e.uploaded_at), "evidence", e))
     items.sort(key=lambda item: item[0], reverse=True)
     return items
+
+
+# -- reads for the case pages and lists ----------------------------------------
+
+
+def with_uninformed_steps(qs: QuerySet[Mediation]) -> QuerySet[Mediation]:
+    """Annotate ``uninformed_steps``: logbook steps the claimant was not (yet)
+    informed of (E6); one query for a whole list."""
+    return qs.annotate(
+        uninformed_steps=Count(
+            "events", filter=Q(events__claimant_informed_at__isnull=True)
+        )
+    )
+
+
+def eligible_notaries(mediation: Mediation) -> QuerySet[Notary]:
+    """E2: active mediation notaries in the claimant's region without a declared tie
+    to the claimant or the organisation."""
+    return (
+        Notary.objects.filter(
+            active=True,
+            mediation_specialised=True,
+            region=mediation.claimant.region,
+            tied_to_organisation=False,
+        )
+        .exclude(tied_clients=mediation.claimant)
+        .order_by("name")
+    )
+
+
+def latest_team_leader(client: Client):
+    """The team leader of the client's latest regular audit (C9 informs them)."""
+    audit = (
+        Audit.objects.filter(client=client)
+        .exclude(kind=Audit.Kind.SPECIAL)
+        .order_by("-start_date", "-pk")
+        .select_related("team_leader")
+        .first()
+    )
+    return audit.team_leader if audit else None

@@ -467,7 +467,7 @@ def case_open(
         if related is not None:
             related(case)
         CaseEvent.objects.create(
-            **{model._meta.model_name: case},
+            case=case,
             action=opening.action,
             to_state=case.state,
             actor=by,
@@ -514,7 +514,7 @@ def transition_apply(
         locked.state = row.target
         locked.save()
         CaseEvent.objects.create(
-            **{model._meta.model_name: locked},
+            case=locked,
             action=action,
             from_state=source,
             to_state=row.target,

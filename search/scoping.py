@@ -1,7 +1,8 @@
 """What the site search searches, per kind, scoped to the person asking.
 
 Every kind of result (procedure, complaint, appeal, mediation, signal, client,
-evidence file) is described once in :data:`KINDS`: its model, the permission
+evidence file) is described once (:func:`search_kinds`; the kinds of case come
+from the register's registry, ``cases.kinds``): its model, the permission
 selector that decides what a user may see (``cases.selectors.visible_to``, the
 single source of truth of DESIGN.md; for procedures the live pages the user may
 read), its date, client and status fields, the text its snippet comes from and
@@ -27,19 +28,15 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelsearch.backends.base import FilterFieldError
+from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
+from cases import kinds as case_kinds
 from cases.links import case_url
-from cases.models import (
-    Appeal,
-    Client,
-    Complaint,
-    EvidenceFile,
-    Mediation,
-    Signal,
-)
+from cases.models import Client, EvidenceFile, Signal
 from cases.selectors import visible_to
 from documents.models import ProcedurePage
 
@@ -162,7 +159,33 @@ class Kind:
         return texts
 
 
-KINDS: tuple[Kind, ...] = (
+def _case_kind(kind) -> Kind:
+    """The search's view of a registered kind of case (cases.kinds): its text
+    fields are the model's searched text fields (not its number, not a related
+    object's name), and its logbook notes."""
+    text_fields = tuple(
+        f.field_name
+        for f in kind.model.search_fields
+        if isinstance(f, index.SearchField) and f.field_name != "number"
+    )
+    client_attname = f"{kind.client_field}_id"
+    return Kind(
+        key=kind.search_key or kind.key,
+        label=capfirst(kind.plural),
+        singular=capfirst(kind.label),
+        model=kind.model,
+        selector=_case_selector(kind.model),
+        date_field=kind.date_field,
+        date_is_filter_field=True,
+        text_fields=(*text_fields, LOGBOOK),
+        url=lambda obj, user, request=None: _case_link(obj, user, client_attname),
+        title=str,
+        client_field=client_attname,
+        state_field="state",
+    )
+
+
+_PROCEDURES = (
     Kind(
         key="procedure",
         label=_("Procedures"),
@@ -176,69 +199,8 @@ KINDS: tuple[Kind, ...] = (
         title=lambda obj: f"{obj.code} {obj.title}",
         engine_filters=(("live", True),),
     ),
-    Kind(
-        key="klacht",
-        label=_("Klachten"),
-        singular=_("Klacht"),
-        model=Complaint,
-        selector=_case_selector(Complaint),
-        date_field="received_at",
-        date_is_filter_field=True,
-        text_fields=(
-            "description",
-            "cause_analysis",
-            "measures",
-            "lessons_learned",
-            "solution",
-            LOGBOOK,
-        ),
-        url=lambda obj, user, request=None: _case_link(obj, user, "client_id"),
-        title=str,
-        client_field="client_id",
-        state_field="state",
-    ),
-    Kind(
-        key="beroep",
-        label=_("Beroepen"),
-        singular=_("Beroep"),
-        model=Appeal,
-        selector=_case_selector(Appeal),
-        date_field="received_at",
-        date_is_filter_field=True,
-        text_fields=("motivation", "outcome_motivation", LOGBOOK),
-        url=lambda obj, user, request=None: _case_link(obj, user, "appellant_id"),
-        title=str,
-        client_field="appellant_id",
-        state_field="state",
-    ),
-    Kind(
-        key="mediation",
-        label=_("Mediations"),
-        singular=_("Mediation"),
-        model=Mediation,
-        selector=_case_selector(Mediation),
-        date_field="registered_at",
-        date_is_filter_field=True,
-        text_fields=("reason", "outcome", "evaluation", "actions", LOGBOOK),
-        url=lambda obj, user, request=None: _case_link(obj, user, "claimant_id"),
-        title=str,
-        client_field="claimant_id",
-        state_field="state",
-    ),
-    Kind(
-        key="signaal",
-        label=_("Klantsignalen"),
-        singular=_("Klantsignaal"),
-        model=Signal,
-        selector=_case_selector(Signal),
-        date_field="received_at",
-        date_is_filter_field=True,
-        text_fields=("description", "qualification_reason", LOGBOOK),
-        url=lambda obj, user, request=None: _case_link(obj, user, "client_id"),
-        title=str,
-        client_field="client_id",
-        state_field="state",
-    ),
+)
+_DOSSIER = (
     Kind(
         key="klant",
         label=_("Klanten"),
@@ -272,8 +234,31 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
-KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
-KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
+_CACHE: dict[tuple, tuple[Kind, ...]] = {}
+
+
+def search_kinds() -> tuple[Kind, ...]:
+    """Every kind of result, in the page's order: procedures, the registered kinds
+    of case (cases.kinds, by their search rank), clients, files. Built again when
+    the registry changes."""
+    registered = sorted(case_kinds.all_kinds(), key=lambda k: (k.search_rank, k.key))
+    signature = tuple(k.key for k in registered)
+    if signature not in _CACHE:
+        _CACHE.clear()
+        _CACHE[signature] = (
+            *_PROCEDURES,
+            *(_case_kind(k) for k in registered),
+            *_DOSSIER,
+        )
+    return _CACHE[signature]
+
+
+def kinds_by_key() -> dict[str, Kind]:
+    return {kind.key: kind for kind in search_kinds()}
+
+
+def kind_of_model(model) -> Kind:
+    return next(kind for kind in search_kinds() if kind.model is model)
 
 
 def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:

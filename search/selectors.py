@@ -8,10 +8,10 @@ objects the user may see; nothing is filtered after the engine cut a list.
 The one ranked list. Scores from different indexes (one per model) and from
 different backends (Whoosh BM25F, SQLite's bm25, PostgreSQL's ts_rank) do not
 compare, so the kinds are interleaved by rank: the best procedure, the best
-complaint, ... then the second best of each, in the order of ``KINDS``. Given the
-count per kind the positions of a page are known in advance, so each kind is
-asked for exactly the slice that lands on the page, and snippets are computed
-for that page only. Sorting by date merges the newest of each kind.
+complaint, ... then the second best of each, in the order of ``search_kinds()``.
+Given the count per kind the positions of a page are known in advance, so each
+kind is asked for exactly the slice that lands on the page, and snippets are
+computed for that page only. Sorting by date merges the newest of each kind.
 """
 
 from __future__ import annotations
@@ -28,19 +28,20 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from wagtail.search.backends import get_search_backend
 
+from cases import kinds as case_kinds
 from cases.models import CaseEvent, Client
 from documents.models import ProcedurePage
 
 from .forms import DATE, MAX_PAGE, PAGE_SIZE, ParsedQuery
 from .scoping import (
-    KINDS,
-    KINDS_BY_KEY,
     LOGBOOK,
     Kind,
     date_ordered,
+    kinds_by_key,
     local_year,
     run_search,
     scoped_queryset,
+    search_kinds,
 )
 from .words import highlight_words
 
@@ -205,14 +206,14 @@ def site_search(
     scope = Scope(user, request)
     status_kind, _sep, state = (status or "").partition(":")
     filters = {"year": year, "client": client}
-    in_kind = [k for k in KINDS if kind is None or k.key == kind]
+    in_kind = [k for k in search_kinds() if kind is None or k.key == kind]
     shown = [k for k in in_kind if not status_kind or k.key == status_kind]
 
     # Per kind, without the status filter: the kind and status facets.
     unfiltered = {}
     counts_by_kind = {}
     statuses = []
-    for k in KINDS:
+    for k in search_kinds():
         results = run_search(parsed.query, scope.queryset(k, **filters))
         unfiltered[k.key] = results
         if k.state_field and k in in_kind:
@@ -232,7 +233,7 @@ def site_search(
             counts_by_kind[k.key] = safe_count(results)
     result.kinds = [
         FacetValue(k.key, str(k.label), counts_by_kind[k.key], k.key == kind)
-        for k in KINDS
+        for k in search_kinds()
         if counts_by_kind[k.key] or k.key == kind
     ]
 
@@ -401,12 +402,13 @@ def _hit(kind: Kind, obj, parsed: ParsedQuery, user, request) -> Hit:
     )
 
 
-CASE_FIELDS = (
-    ("complaint_id", "klacht"),
-    ("appeal_id", "beroep"),
-    ("mediation_id", "mediation"),
-    ("signal_id", "signaal"),
-)
+def _case_fields() -> list[tuple[str, str]]:
+    """(the evidence file's field naming a case of a kind, that kind's search
+    key), for each registered kind of case (cases.kinds)."""
+    return [
+        (f"{kind.key}_id", kind.search_key or kind.key)
+        for kind in case_kinds.all_kinds()
+    ]
 
 
 def _add_cases(hits: list[Hit], scope: Scope) -> None:
@@ -414,11 +416,11 @@ def _add_cases(hits: list[Hit], scope: Scope) -> None:
     case (a dossier grant shows a file, not necessarily the case it belongs to).
     One query per kind of case, whatever the number of files."""
     files = [h for h in hits if h.kind.key == "bestand"]
-    for field_name, key in CASE_FIELDS:
+    for field_name, key in _case_fields():
         ids = {getattr(h.obj, field_name) for h in files} - {None}
         if not ids:
             continue
-        kind = KINDS_BY_KEY[key]
+        kind = kinds_by_key()[key]
         cases = {c.pk: c for c in scope.queryset(kind).filter(pk__in=ids)}
         for hit in files:
             case = cases.get(getattr(hit.obj, field_name))

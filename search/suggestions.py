@@ -23,7 +23,7 @@ from modelsearch.query import Fuzzy
 from wagtail.search.backends import get_search_backend
 
 from .forms import ParsedQuery, autocomplete_text
-from .scoping import KINDS, run_search
+from .scoping import run_search, search_kinds
 from .selectors import SNIPPET_TEXT_LIMIT, Scope, safe_count, safe_slice
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _closest_visible_word(word: str, scope: Scope, backend) -> str | None:
     typed = fold(word)
     found: dict[str, tuple[int, int]] = {}
     frequency: Counter = Counter()
-    for kind in KINDS:
+    for kind in search_kinds():
         results = run_search(Fuzzy(word), scope.queryset(kind))
         try:
             hits = list(results[:SUGGESTION_HITS])
@@ -141,7 +141,7 @@ def did_you_mean(*, parsed: ParsedQuery, scope: Scope) -> str | None:
     suggested = parse_query(text)
     if suggested.query is None:
         return None
-    for kind in KINDS:
+    for kind in search_kinds():
         results = run_search(suggested.query, scope.queryset(kind))
         if safe_count(results):
             return suggested.text
@@ -159,7 +159,7 @@ def autocomplete(*, user, text: str, request=None, limit: int = 8) -> list[dict]
         return []
     scope = Scope(user, request)
     per_kind = []
-    for kind in KINDS:
+    for kind in search_kinds():
         results = run_search(words, scope.queryset(kind), autocomplete=True)
         per_kind.append((kind, safe_slice(results, 0, limit)))
     entries = []

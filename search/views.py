@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from .backends.whoosh import SearchIndexLocked, SearchIndexUnavailable
 from .forms import DATE, RELEVANCE, SearchForm, parse_query
-from .scoping import KINDS_BY_KEY
+from .scoping import kinds_by_key
 from .selectors import site_search
 from .suggestions import autocomplete
 
@@ -45,7 +45,7 @@ def _with_links(values, params, name, **also):
 
 @require_GET
 def search(request):
-    form = SearchForm(request.GET, kind_keys=KINDS_BY_KEY)
+    form = SearchForm(request.GET, kind_keys=kinds_by_key())
     values = form.values()
     parsed = parse_query(values["q"])
     params = {

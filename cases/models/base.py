@@ -9,6 +9,7 @@ version of the procedure applied.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
@@ -43,6 +44,13 @@ class Case(index.Indexed, models.Model):
     PREFIX = ""
 
     number = models.CharField(_("nummer"), max_length=20, unique=True)
+    # The logbook. CaseEvent.objects.filter(<kind>=case) reads it by kind.
+    events = GenericRelation(
+        "cases.CaseEvent",
+        content_type_field="case_type",
+        object_id_field="case_id",
+        related_query_name="%(class)s",
+    )
 
     class Meta:
         abstract = True

@@ -1,12 +1,12 @@
 """The case register (Casusregister): numbering, the logbook, reminders sent."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import kinds
-from .appeals import Appeal
-from .client_signals import Signal
 
 
 class CaseNumberCounter(models.Model):
@@ -30,36 +30,18 @@ class CaseNumberCounter(models.Model):
 
 
 class CaseEvent(models.Model):
-    """The logbook (E6, C4, A11): append-only, one row per step of a case."""
+    """The logbook (E6, C4, A11): append-only, one row per step of a case.
 
-    appeal = models.ForeignKey(
-        Appeal,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
+    The case is any registered kind (``cases.kinds``), reached generically, so a
+    new kind needs no field here; each case has ``case.events``, and the logbook
+    can be queried by kind (``CaseEvent.objects.filter(complaint=...)``). A case
+    with a logbook is never deleted (``cases.apps``: the logbook is the record)."""
+
+    case_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
     )
-    signal = models.ForeignKey(
-        Signal,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
-    complaint = models.ForeignKey(
-        "cases.Complaint",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
-    mediation = models.ForeignKey(
-        "cases.Mediation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
+    case_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("case_type", "case_id")
     action = models.CharField(_("stap"), max_length=40)
     from_state = models.CharField(_("van status"), max_length=20, blank=True)
     to_state = models.CharField(_("naar status"), max_length=20, blank=True)
@@ -82,6 +64,9 @@ class CaseEvent(models.Model):
         verbose_name = _("logboekregel")
         verbose_name_plural = _("logboek")
         ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["case_type", "case_id"], name="caseevent_case_idx")
+        ]
 
     ACTION_LABELS = {
         "lodge": _("Beroep geregistreerd"),
@@ -124,17 +109,10 @@ class CaseEvent(models.Model):
         return str(self.ACTION_LABELS.get(self.action, self.action))
 
     def _kind(self):
-        """The registered kind whose case this event belongs to (its field is
-        named after the kind, cases.kinds)."""
-        for kind in kinds.all_kinds():
-            if getattr(self, f"{kind.key}_id", None):
-                return kind
-        return None
-
-    @property
-    def case(self):
-        kind = self._kind()
-        return getattr(self, kind.key) if kind is not None else None
+        """The registered kind whose case this event belongs to (content types
+        are cached, so this costs no query once warm)."""
+        model = ContentType.objects.get_for_id(self.case_type_id).model_class()
+        return kinds.kind_of(model) if kinds.is_case_model(model) else None
 
     def _state_label(self, state: str) -> str:
         kind = self._kind()

@@ -13,6 +13,7 @@ from ..deadlines import add_months_local
 from ..models import Audit, Complaint, Signal
 from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
+from ..selectors import latest_team_leader
 from ..transitions import case_open, transition_apply
 
 HANDLE_WITHIN_MONTHS = 1  # C6
@@ -398,17 +399,6 @@ def complaint_inform_parties(
     return transition_apply(
         case=complaint, action="inform_parties", by=by, effect=effect
     )
-
-
-def latest_team_leader(client):
-    audit = (
-        Audit.objects.filter(client=client)
-        .exclude(kind=Audit.Kind.SPECIAL)
-        .order_by("-start_date", "-pk")
-        .select_related("team_leader")
-        .first()
-    )
-    return audit.team_leader if audit else None
 
 
 def complaint_decide_follow_up(

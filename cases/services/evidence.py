@@ -195,7 +195,7 @@ def evidence_upload(
             )
             if case_field:
                 CaseEvent.objects.create(
-                    **{case_field: case},
+                    case=case,
                     action="upload",
                     from_state=case.state,
                     to_state=case.state,

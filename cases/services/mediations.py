@@ -12,7 +12,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,21 +68,6 @@ def mediation_open(
         year=timezone.localdate().year,
         note=reason,
         data={"complaint": complaint.number if complaint else None},
-    )
-
-
-def eligible_notaries(mediation: Mediation) -> QuerySet[Notary]:
-    """E2: active mediation notaries in the claimant's region without a declared tie
-    to the claimant or the organisation."""
-    return (
-        Notary.objects.filter(
-            active=True,
-            mediation_specialised=True,
-            region=mediation.claimant.region,
-            tied_to_organisation=False,
-        )
-        .exclude(tied_clients=mediation.claimant)
-        .order_by("name")
     )
 
 
@@ -397,14 +381,4 @@ def mediation_inform_claimant(
         effect=effect,
         note=how,
         claimant_informed=True,
-    )
-
-
-def with_uninformed_steps(qs: QuerySet[Mediation]) -> QuerySet[Mediation]:
-    """Annotate ``uninformed_steps``: logbook steps the claimant was not (yet)
-    informed of (E6); one query for a whole list."""
-    return qs.annotate(
-        uninformed_steps=Count(
-            "events", filter=Q(events__claimant_informed_at__isnull=True)
-        )
     )

@@ -21,6 +21,7 @@ from ..selectors import (
     get_visible_or_404,
     has_register_access,
     mediations_visible_to,
+    with_uninformed_steps,
 )
 from ..services import (
     complaint_acknowledge,
@@ -40,7 +41,6 @@ from ..services.complaints import (
     complaint_close_refusal,
     complaint_handler_refusal,
 )
-from ..services.mediations import with_uninformed_steps
 from ..transitions import COMPLAINT_TRANSITIONS
 from .case_files import case_files, upload_form
 from .errors import add_service_errors

@@ -13,8 +13,10 @@ from .. import case_forms as cf
 from ..models import Mediation
 from ..selectors import (
     decisions_visible_to,
+    eligible_notaries,
     get_visible_or_404,
     has_register_access,
+    with_uninformed_steps,
 )
 from ..services import (
     mediation_choose,
@@ -27,7 +29,6 @@ from ..services import (
     mediation_record_session,
     mediation_withdraw,
 )
-from ..services.mediations import eligible_notaries, with_uninformed_steps
 from ..transitions import MEDIATION_TRANSITIONS
 from .case_files import case_files, upload_form
 from .errors import add_service_errors

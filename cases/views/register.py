@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -36,77 +38,21 @@ from django.views.decorators.http import require_GET
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.paginator import WagtailPaginator
 
+from .. import kinds
 from ..deadlines import LOCAL
 from ..links import case_url
-from ..models import Appeal, Client, Complaint, Mediation, Signal
+from ..models import Client
 from ..permissions import has_register_access
 from ..selectors import get_visible_or_404, visible_to
-from ..services.mediations import with_uninformed_steps
 
 PER_PAGE = 50
 SOON = datetime.timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class Kind:
-    """How one kind of case appears in the register."""
+def _kinds() -> dict[str, kinds.CaseKind]:
+    """The registered kinds of case (cases.kinds), by key, in the register."""
+    return {kind.key: kind for kind in kinds.all_kinds()}
 
-    code: str
-    model: type
-    label: str
-    date_field: str
-    client_field: str
-    responsible_field: str | None
-    deadline_field: str | None
-    open_states: tuple[str, ...]
-
-
-KINDS: dict[str, Kind] = {
-    "signal": Kind(
-        code="signal",
-        model=Signal,
-        label=gettext_lazy("Signaal"),
-        date_field="received_at",
-        client_field="client",
-        responsible_field=None,  # the quality officer qualifies every signal (S3)
-        deadline_field="decide_by",
-        open_states=(Signal.State.RECEIVED,),
-    ),
-    "complaint": Kind(
-        code="complaint",
-        model=Complaint,
-        label=gettext_lazy("Klacht"),
-        date_field="received_at",
-        client_field="client",
-        responsible_field="handler",
-        deadline_field="handle_by",
-        open_states=(Complaint.State.REGISTERED, Complaint.State.IN_PROGRESS),
-    ),
-    "appeal": Kind(
-        code="appeal",
-        model=Appeal,
-        label=gettext_lazy("Beroep"),
-        date_field="received_at",
-        client_field="appellant",
-        responsible_field="decider",
-        deadline_field="decide_by",
-        open_states=(
-            Appeal.State.RECEIVED,
-            Appeal.State.ACKNOWLEDGED,
-            Appeal.State.ASSIGNED,
-        ),
-    ),
-    "mediation": Kind(
-        code="mediation",
-        model=Mediation,
-        label=gettext_lazy("Mediation"),
-        date_field="registered_at",
-        client_field="claimant",
-        responsible_field=None,  # the external mediator is a notary, shown by name
-        deadline_field=None,  # E6 is watched instead: the uninformed steps
-        open_states=(),
-    ),
-}
 
 # The UNION's columns, in this order for every kind. Prefixed so that they never
 # clash with a model field of the same name (an annotation may not).
@@ -131,12 +77,13 @@ COLUMNS = (
 
 def _status_choices(kind: str) -> list:
     def states(spec):
-        return [(f"{spec.code}:{v}", label) for v, label in spec.model.State.choices]
+        return [(f"{spec.key}:{v}", label) for v, label in spec.model.State.choices]
 
     empty = ("", gettext_lazy("Alle statussen"))
-    if kind in KINDS:
-        return [empty, *states(KINDS[kind])]
-    return [empty, *[(spec.label, states(spec)) for spec in KINDS.values()]]
+    every = _kinds()
+    if kind in every:
+        return [empty, *states(every[kind])]
+    return [empty, *[(spec.title, states(spec)) for spec in every.values()]]
 
 
 def responsible_people(user) -> QuerySet:
@@ -144,8 +91,15 @@ def responsible_people(user) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(
-            Q(pk__in=visible_to(user, Complaint).values("handler"))
-            | Q(pk__in=visible_to(user, Appeal).values("decider"))
+            reduce(
+                operator.or_,
+                (
+                    Q(pk__in=kind.selector(user).values(kind.responsible_field))
+                    for kind in kinds.all_kinds()
+                    if kind.responsible_field
+                ),
+                Q(pk__in=[]),
+            )
         )
         .order_by("last_name", "first_name", "username")
     )
@@ -165,7 +119,7 @@ class RegisterFilterForm(forms.Form):
         required=False,
         choices=[
             ("", gettext_lazy("Alle soorten")),
-            *[(spec.code, spec.label) for spec in KINDS.values()],
+            *[(spec.key, spec.title) for spec in _kinds().values()],
         ],
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
@@ -198,7 +152,7 @@ class RegisterFilterForm(forms.Form):
         # A status of another kind is left over from an earlier choice of kind:
         # the kind wins, the status is dropped instead of refused.
         status = data.get("status", "")
-        if kind in KINDS and status and not status.startswith(f"{kind}:"):
+        if kind in _kinds() and status and not status.startswith(f"{kind}:"):
             data.pop("status")
         super().__init__(data)
         self.fields["status"].choices = _status_choices(kind)
@@ -217,14 +171,14 @@ class RegisterFilterForm(forms.Form):
 # -- rows --------------------------------------------------------------------
 
 
-def _kind_rows(spec: Kind, user, filters: dict, now: datetime.datetime):
+def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime):
     """The value rows of one kind, filtered; None when the filters exclude it."""
-    if filters.get("kind", spec.code) != spec.code:
+    if filters.get("kind", spec.key) != spec.key:
         return None
     qs = visible_to(user, spec.model)
     if status := filters.get("status"):
         status_kind, _sep, state = status.partition(":")
-        if status_kind != spec.code:
+        if status_kind != spec.key:
             return None
         qs = qs.filter(state=state)
     if client := filters.get("client"):
@@ -237,7 +191,7 @@ def _kind_rows(spec: Kind, user, filters: dict, now: datetime.datetime):
         if spec.deadline_field is None:
             return None
         qs = qs.filter(
-            state__in=spec.open_states, **{f"{spec.deadline_field}__lt": now}
+            state__in=spec.deadline_states, **{f"{spec.deadline_field}__lt": now}
         )
     if year := filters.get("year"):
         # The year of receipt in local time (a case received on 31 December at
@@ -255,13 +209,9 @@ def _kind_rows(spec: Kind, user, filters: dict, now: datetime.datetime):
             Q(number__icontains=q) | Q(**{f"{spec.client_field}__name__icontains": q})
         )
 
-    if spec.model is Mediation:
-        qs = with_uninformed_steps(qs)
-        responsible = {
-            "row_resp_first": F("notary__name"),
-            "row_resp_last": Value("", output_field=CharField()),
-            "row_resp_username": Value("", output_field=CharField()),
-        }
+    if spec.register_annotate is not None:
+        # The kind's own columns (a mediation: its notary, its uninformed steps).
+        qs, responsible = spec.register_annotate(qs)
     else:
         qs = qs.annotate(uninformed_steps=Value(0, output_field=IntegerField()))
         if spec.responsible_field:
@@ -276,7 +226,7 @@ def _kind_rows(spec: Kind, user, filters: dict, now: datetime.datetime):
                 for name in ("row_resp_first", "row_resp_last", "row_resp_username")
             }
     qs = qs.annotate(
-        row_kind=Value(spec.code, output_field=CharField()),
+        row_kind=Value(spec.key, output_field=CharField()),
         row_pk=F("pk"),
         row_number=F("number"),
         row_client=F(f"{spec.client_field}__name"),
@@ -300,7 +250,7 @@ def register_rows(user, filters: dict, *, now: datetime.datetime | None = None):
     now = now or timezone.now()
     parts = [
         rows
-        for spec in KINDS.values()
+        for spec in _kinds().values()
         if (rows := _kind_rows(spec, user, filters, now)) is not None
     ]
     if not parts:
@@ -311,7 +261,7 @@ def register_rows(user, filters: dict, *, now: datetime.datetime | None = None):
 
 @dataclass
 class RegisterRow:
-    spec: Kind
+    spec: kinds.CaseKind
     pk: int
     number: str
     client: str
@@ -325,12 +275,12 @@ class RegisterRow:
 
     @classmethod
     def from_values(cls, values: dict, now: datetime.datetime) -> RegisterRow:
-        spec = KINDS[values["row_kind"]]
+        spec = kinds.by_key(values["row_kind"])
         first = values["row_resp_first"] or ""
         last = values["row_resp_last"] or ""
         responsible = f"{first} {last}".strip() or values["row_resp_username"] or ""
-        if responsible and spec.model is Mediation:
-            responsible = _("%(name)s (notaris)") % {"name": responsible}
+        if responsible:
+            responsible = str(spec.responsible_format) % {"name": responsible}
         return cls(
             spec=spec,
             pk=values["row_pk"],
@@ -347,7 +297,7 @@ class RegisterRow:
 
     @property
     def kind_label(self) -> str:
-        return str(self.spec.label)
+        return str(self.spec.title)
 
     @property
     def state_label(self) -> str:
@@ -361,7 +311,7 @@ class RegisterRow:
     @property
     def open_deadline(self) -> datetime.datetime | None:
         """The deadline still running (or run out); None once the step is done."""
-        if self.deadline is None or self.state not in self.spec.open_states:
+        if self.deadline is None or self.state not in self.spec.deadline_states:
             return None
         return self.deadline
 
@@ -407,7 +357,7 @@ class RegisterRow:
 
     @property
     def logbook_url(self) -> str:
-        return reverse("cases_admin:logbook_export", args=[self.spec.code, self.pk])
+        return reverse("cases_admin:logbook_export", args=[self.spec.key, self.pk])
 
 
 # -- views -------------------------------------------------------------------
@@ -455,7 +405,7 @@ def register_list(request):
 @require_admin_access
 @require_GET
 def logbook_export(request, kind, pk):
-    spec = KINDS.get(kind)
+    spec = _kinds().get(kind)
     if spec is None:
         raise Http404
     case = get_visible_or_404(request.user, spec.model, pk=pk)

@@ -11,8 +11,10 @@ from cases.models import CaseEvent, Complaint, EvidenceFile, Mediation, Notary
 from cases.selectors import (
     complaints_visible_to,
     dossiers_visible_to,
+    eligible_notaries,
     evidence_visible_to,
     mediations_visible_to,
+    with_uninformed_steps,
 )
 from cases.services import (
     complaint_close,
@@ -27,7 +29,6 @@ from cases.services import (
     mediation_record_session,
     mediation_withdraw,
 )
-from cases.services.mediations import eligible_notaries, with_uninformed_steps
 from portal.roles import EXTERNAL_MEDIATOR
 from tests.cases.conftest import local
 from tests.cases.test_complaints import in_progress

@@ -466,9 +466,8 @@ def _add_cases(setup, office, start: int, count: int, events: int) -> None:
                 reason="x",
                 registered_by=office,
             )
-        field = type(case)._meta.model_name
         CaseEvent.objects.bulk_create(
-            CaseEvent(action="note", actor=office, note=f"stap {n}", **{field: case})
+            CaseEvent(action="note", actor=office, note=f"stap {n}", case=case)
             for n in range(events)
         )
 

@@ -4,6 +4,8 @@ changes nothing (DESIGN.md, "Transitions")."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
 
 from cases import kinds
 from cases.models import (
@@ -206,3 +208,13 @@ def test_a_failing_relation_undoes_the_whole_opening(setup, actor):
         case_open(case=signal, by=actor, year=2026, related=fail)
     assert not Signal.objects.exists()
     assert not CaseEvent.objects.exists()
+
+
+def test_a_case_with_a_logbook_cannot_be_deleted(setup, actor):
+    signal = signal_record(
+        by=actor, channel="phone", received_at=local(2026, 11, 2, 9, 0), description="x"
+    )
+    with pytest.raises(ProtectedError), transaction.atomic():
+        signal.delete()
+    assert Signal.objects.filter(pk=signal.pk).exists()
+    assert CaseEvent.objects.filter(signal=signal).count() == 1

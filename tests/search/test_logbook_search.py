@@ -85,7 +85,7 @@ def _titles(user, word) -> list[str]:
 
 def _note(case, kind, text, by):
     """A logbook row only: the case itself is not saved."""
-    CaseEvent.objects.create(**{kind: case}, action="note", actor=by, note=text)
+    CaseEvent.objects.create(case=case, action="note", actor=by, note=text)
 
 
 @pytest.mark.parametrize("kind", list(WORDS))

@@ -22,7 +22,7 @@ import pytest
 
 from portal.roles import CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
 from search.forms import MAX_KEY
-from search.scoping import KINDS_BY_KEY
+from search.scoping import kinds_by_key
 from tests.factories import ClientFactory, UserFactory
 from tests.search.test_search_page import (
     SEARCH,
@@ -137,8 +137,8 @@ ALPHABET = (
 
 def generated_values(rng: random.Random, n: int) -> list[str]:
     """The fixed lists first, then random strings and numbers to make ``n``."""
-    values = [*EDGE_NUMBERS, *SYNTAX, *ODD_TEXT, *KINDS_BY_KEY]
-    values += [f"{k}:{s}" for k in KINDS_BY_KEY for s in ("", "open", "x" * 70)]
+    values = [*EDGE_NUMBERS, *SYNTAX, *ODD_TEXT, *kinds_by_key()]
+    values += [f"{k}:{s}" for k in kinds_by_key() for s in ("", "open", "x" * 70)]
     while len(values) < n:
         shape = rng.randrange(4)
         if shape == 0:
