@@ -10,16 +10,11 @@ else is refused when it is saved."""
 from __future__ import annotations
 
 import datetime
-import hashlib
-import io
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -28,13 +23,11 @@ from django.utils.translation import gettext_lazy
 from portal.models import OrganisationSettings
 
 from . import kinds
-from .filetypes import safe_storage_name, sniff
 from .models import (
     Appeal,
     Case,
     Client,
     Complaint,
-    EvidenceFile,
     LetterTemplate,
     Mediation,
 )
@@ -353,7 +346,7 @@ def organisation_name() -> str:
     )
 
 
-def _letterhead() -> dict:
+def letterhead() -> dict:
     org = OrganisationSettings.objects.first()
     return {
         "name": organisation_name(),
@@ -535,7 +528,7 @@ def _compose(
     return letter, paragraphs
 
 
-def _letter_for_case(case, kind: str, context: dict | None):
+def letter_for_case(case, kind: str, context: dict | None):
     if kind not in PLACEHOLDERS:
         raise ValueError(f"Unknown letter kind {kind!r}")
     expected = case_model_of_letter(kind)
@@ -578,11 +571,11 @@ def letter_render(*, case, kind: str, context: dict | None = None) -> tuple[str,
     ``context`` overrides placeholder values (only names of ``kind``; anything else
     is a programming error: ValueError). Raises ValidationError when the letter
     would miss its point (no notaries proposed, no step named)."""
-    letter = _letter_for_case(case, kind, context)[0]
+    letter = letter_for_case(case, kind, context)[0]
     return letter.subject, letter.body
 
 
-def _pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
+def render_pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
     from weasyprint import HTML
 
     blocks = []
@@ -597,7 +590,7 @@ def _pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
             blocks.append({"list": False, "lines": lines, "closing": closing})
     html = render_to_string(
         "cases/letters/letter.html",
-        {"letter": letter, "blocks": blocks, "org": _letterhead()},
+        {"letter": letter, "blocks": blocks, "org": letterhead()},
     )
     return HTML(string=html).write_pdf()
 
@@ -605,8 +598,8 @@ def _pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
 def letter_pdf(*, case, kind: str, context: dict | None = None) -> bytes:
     """The ``kind`` letter about ``case`` as an A4 PDF (WeasyPrint). Raises as
     `letter_render`."""
-    letter, paragraphs = _letter_for_case(case, kind, context)
-    return _pdf(letter, paragraphs)
+    letter, paragraphs = letter_for_case(case, kind, context)
+    return render_pdf(letter, paragraphs)
 
 
 SAMPLE_NUMBER = "K-2026-0000"
@@ -665,102 +658,10 @@ def letter_preview_pdf(template: LetterTemplate) -> bytes:
         number=SAMPLE_NUMBER,
         addressee=(SAMPLE_CLIENT, values["plaats"]),
     )
-    return _pdf(letter, paragraphs)
+    return render_pdf(letter, paragraphs)
 
 
 # -- sending ---------------------------------------------------------------------
-
-
-def letter_send(
-    *, case, kind: str, by, to: list[str], context: dict | None = None
-) -> EvidenceFile:
-    """Render the ``kind`` letter about ``case``, file the PDF in the client's
-    dossier with the case (C4, A11, E6) and e-mail it to ``to`` once the caller's
-    transaction commits.
-
-    Meant to run inside the transition that the letter belongs to: if that step is
-    refused later, the filed letter is rolled back with it and no e-mail goes out.
-    The caller checks who may take the step; this only writes. Returns the filed
-    EvidenceFile; callers log ``{"letter": str(evidence.uuid), "letter_kind": kind}``.
-    Raises ValidationError (nothing changes) when ``to`` is empty or the letter
-    would miss its point."""
-    from wagtail.log_actions import log
-
-    from .models.evidence import evidence_storage
-
-    client = case_client(case)
-    to = [address for address in to if address]
-    if client is None:
-        raise ValidationError(
-            _("Koppel eerst een klant aan %(n)s; een brief heeft een geadresseerde.")
-            % {"n": case.number}
-        )
-    if not to:
-        raise ValidationError(
-            _(
-                "Van %(client)s is geen e-mailadres bekend. Vul het in bij de "
-                "klantgegevens en probeer opnieuw."
-            )
-            % {"client": client}
-        )
-    values = {"medewerker": (by.get_full_name() or by.get_username())} if by else {}
-    letter, paragraphs = _letter_for_case(case, kind, {**values, **(context or {})})
-    pdf = _pdf(letter, paragraphs)
-
-    original = f"{case.number} {FILE_WORDS[kind]}.pdf"
-    detected = sniff(io.BytesIO(pdf), original)
-    evidence = EvidenceFile(
-        client=client,
-        original_name=original,
-        content_type=detected.content_type,
-        type_label=detected.label[:60],
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        description=_("Brief: %(kind)s (%(n)s)")
-        % {"kind": LetterTemplate.Kind(kind).label, "n": case.number},
-        uploaded_by=by,
-        **{kinds.kind_of(case).key: case},
-    )
-    storage = evidence_storage()
-    name = f"{timezone.now():%Y}/{evidence.uuid.hex}/{safe_storage_name(original)}"
-    stored_name = storage.save(name, ContentFile(pdf))
-    try:
-        with transaction.atomic():
-            evidence.file.name = stored_name
-            evidence.full_clean()
-            evidence.save()
-            log(
-                evidence,
-                "portal.evidence.upload",
-                user=by,
-                data={
-                    "sha256": evidence.sha256,
-                    "size": evidence.size,
-                    "name": original,
-                    "letter_kind": kind,
-                    "to": to,
-                },
-            )
-            message = EmailMessage(
-                subject=letter.subject,
-                body=letter.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=to,
-                reply_to=[r for r in [_letterhead()["email"]] if r] or None,
-            )
-            message.attach(original, pdf, "application/pdf")
-            transaction.on_commit(message.send)
-            transaction.on_commit(lambda: _enqueue_extraction(evidence.pk))
-    except Exception:
-        storage.delete(stored_name)  # nothing half-written stays behind
-        raise
-    return evidence
-
-
-def _enqueue_extraction(pk: int) -> None:
-    from .tasks import extract_evidence_text
-
-    extract_evidence_text.enqueue(pk)
 
 
 __all__ = [
@@ -775,7 +676,6 @@ __all__ = [
     "letter_preview_pdf",
     "letter_render",
     "letter_sample_values",
-    "letter_send",
     "letter_template",
     "letter_templates_ensure",
     "letter_text_problems",

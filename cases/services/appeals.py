@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import appeal_term_end
-from ..letters import letter_send
 from ..models import Appeal, CertificationDecision, LetterTemplate
 from ..permissions import has_register_access, is_eligible_decider
 from ..transitions import case_open, transition_apply
 from .dossier import decision_supersede
+from .letters import letter_send
 
 Reason = Appeal.Inadmissible
 

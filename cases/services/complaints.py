@@ -15,6 +15,7 @@ from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
 from ..selectors import latest_team_leader
 from ..transitions import case_open, transition_apply
+from .letters import letter_send
 
 HANDLE_WITHIN_MONTHS = 1  # C6
 
@@ -222,7 +223,6 @@ def complaint_update_handling(
 def complaint_acknowledge(*, complaint: Complaint, by) -> Complaint:
     """C3: a client who complained formally in writing is told the complaint is
     being handled; the letter is filed in the dossier."""
-    from ..letters import letter_send
     from ..models import LetterTemplate
 
     def effect(locked):
@@ -272,7 +272,6 @@ def complaint_record_satisfaction(
 def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
     """C7: a client who complained formally in writing is told the outcome and how
     the complaint was handled."""
-    from ..letters import letter_send
     from ..models import LetterTemplate
 
     def effect(locked):

@@ -158,7 +158,6 @@ def evidence_upload(
             % {"name": original, "reason": kind.reason or ALLOWED_DESCRIPTION}
         )
 
-    storage = evidence_storage()
     evidence = EvidenceFile(
         client=client,
         audit=audit,
@@ -173,8 +172,38 @@ def evidence_upload(
     )
     if case_field:
         setattr(evidence, case_field, case)
-    stream = _HashingFile(uploaded_file)
-    name = f"{timezone.now():%Y}/{evidence.uuid.hex}/{safe_storage_name(original)}"
+    return evidence_store(
+        evidence=evidence,
+        content=uploaded_file,
+        by=by,
+        log_data={"name": original},
+        case=case,
+        logbook=True,
+    )
+
+
+def evidence_store(
+    *,
+    evidence: EvidenceFile,
+    content,
+    by,
+    log_data: dict,
+    case=None,
+    logbook: bool = False,
+    on_commit: tuple = (),
+) -> EvidenceFile:
+    """Write one evidence file: its bytes under a new name in the evidence storage
+    (never overwriting; SHA-256 and size counted while streaming), its row, the
+    audit-log entry and, with ``logbook``, the upload line in ``case``'s logbook;
+    text extraction and the ``on_commit`` callbacks run once the caller's
+    transaction commits. The callers (an upload, a letter) check rights and
+    content first. On any failure nothing stays behind, bytes included."""
+    storage = evidence_storage()
+    stream = _HashingFile(content)
+    name = (
+        f"{timezone.now():%Y}/{evidence.uuid.hex}/"
+        f"{safe_storage_name(evidence.original_name)}"
+    )
     stored_name = storage.save(name, stream)
     try:
         with transaction.atomic():
@@ -187,22 +216,20 @@ def evidence_upload(
                 evidence,
                 "portal.evidence.upload",
                 user=by,
-                data={
-                    "sha256": evidence.sha256,
-                    "size": evidence.size,
-                    "name": original,
-                },
+                data={"sha256": evidence.sha256, "size": evidence.size, **log_data},
             )
-            if case_field:
+            if logbook and case is not None:
                 CaseEvent.objects.create(
                     case=case,
                     action="upload",
                     from_state=case.state,
                     to_state=case.state,
                     actor=by,
-                    note=original,
+                    note=log_data.get("name", evidence.original_name),
                     data={"evidence": str(evidence.uuid)},
                 )
+            for callback in on_commit:
+                transaction.on_commit(callback)
             transaction.on_commit(lambda: _enqueue_extraction(evidence.pk))
     except Exception:
         storage.delete(stored_name)  # nothing half-written stays behind

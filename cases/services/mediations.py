@@ -21,6 +21,7 @@ from ..procedure import applicable_procedure_version
 from ..transitions import case_open, transition_apply
 from .complaints import _not_future
 from .grants import dossier_access_grant, dossier_access_revoke
+from .letters import letter_send
 
 PROPOSAL_SIZE = 3  # E2
 
@@ -107,8 +108,6 @@ def mediation_proposal_refusal(mediation: Mediation, notaries) -> str:
 
 
 def _letter(locked, kind, by, context=None):
-    from ..letters import letter_send
-
     email = locked.claimant.contact_email
     letter = letter_send(
         case=locked, kind=kind, by=by, to=[email] if email else [], context=context

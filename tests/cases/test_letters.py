@@ -14,7 +14,6 @@ from cases.letters import (
     letter_default,
     letter_pdf,
     letter_render,
-    letter_send,
     letter_template,
     letter_templates_ensure,
 )
@@ -32,6 +31,7 @@ from cases.services import (
     appeal_send_inadmissibility,
     signal_record,
 )
+from cases.services.letters import letter_send
 from portal.roles import ASSESSOR, OFFICE_MANAGER, QUALITY_OFFICER
 from tests.cases.conftest import local
 from tests.factories import UserFactory
