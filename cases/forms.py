@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .filetypes import ALLOWED_DESCRIPTION
+from files.filetypes import ALLOWED_DESCRIPTION
 
 DATETIME_INVALID = _("Vul datum en tijd in, bijvoorbeeld 03-02-2026 14:30.")
 

@@ -17,10 +17,10 @@ from wagtail.log_actions import log
 from wagtail.search import index
 
 from files import extraction
+from files.filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
 from portal.formatting import format_size
 
 from .. import kinds
-from ..filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
 from ..models import CaseEvent, EvidenceFile
 from ..models.evidence import evidence_storage
 from ..permissions import can_delete_evidence

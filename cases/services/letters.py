@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
+from files.filetypes import sniff
+
 from .. import kinds
-from ..filetypes import sniff
 from ..letters import FILE_WORDS, case_client, letter_for_case, letterhead, render_pdf
 from ..models import EvidenceFile, LetterTemplate
 from .evidence import evidence_store

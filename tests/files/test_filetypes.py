@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from cases.filetypes import ALLOWED_DESCRIPTION, HEAD_BYTES, safe_storage_name, sniff
+from files.filetypes import ALLOWED_DESCRIPTION, HEAD_BYTES, safe_storage_name, sniff
 from tests import samples
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
