@@ -1,0 +1,183 @@
+"""The values a letter takes from its case: dates, client, organisation."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import OrganisationSettings
+
+from ..models import (
+    Appeal,
+    Case,
+    Client,
+    Complaint,
+    LetterTemplate,
+    Mediation,
+)
+from .placeholders import letter_placeholders
+
+Kind = LetterTemplate.Kind
+
+# -- values from the case --------------------------------------------------------
+
+
+def dutch_date(value: datetime.date | datetime.datetime | None) -> str:
+    """'28 november 2026'; a datetime counts by its day in Europe/Amsterdam."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    with translation.override("nl"):
+        return formats.date_format(value, "j F Y")
+
+
+def case_client(case) -> Client | None:
+    """The client organisation a case is about (Signal.client may be empty)."""
+    if not isinstance(case, Case):
+        raise TypeError(f"Not a case: {case!r}")
+    return case.client
+
+
+def organisation_name() -> str:
+    """The name letters are sent in: the organisation settings' full name or name,
+    else ``PORTAL_ORGANISATION_DEFAULT_NAME``, else a generic description."""
+    org = OrganisationSettings.objects.first()
+    name = org and (org.full_name.strip() or org.name.strip())
+    return (
+        name
+        or getattr(settings, "PORTAL_ORGANISATION_DEFAULT_NAME", "")
+        or _("Certificatie-instelling")
+    )
+
+
+def letterhead() -> dict:
+    org = OrganisationSettings.objects.first()
+    return {
+        "name": organisation_name(),
+        "address_lines": [
+            line.strip() for line in (org.address if org else "").splitlines()
+        ],
+        "email": org.email if org else "",
+    }
+
+
+_INADMISSIBLE_REASONS = {
+    Appeal.Inadmissible.LATE: gettext_lazy("het beroep is te laat ingesteld"),
+    Appeal.Inadmissible.ORAL: gettext_lazy("het beroep is niet schriftelijk ingesteld"),
+    Appeal.Inadmissible.NOT_HOLDER: gettext_lazy(
+        "het beroep is niet ingesteld door de organisatie waarover de beslissing gaat"
+    ),
+    Appeal.Inadmissible.NO_MOTIVATION: gettext_lazy("het beroep bevat geen motivering"),
+    Appeal.Inadmissible.NOT_SENT: gettext_lazy(
+        "het beroep is ingesteld voordat de beslissing per e-mail aan u was verzonden"
+    ),
+    Appeal.Inadmissible.FINAL: gettext_lazy(
+        "het beroep is gericht tegen de uitkomst van een eerder beroep"
+    ),
+}
+
+
+def _inadmissible_explanation(reason: str, term_ends_at) -> str:
+    if reason == Appeal.Inadmissible.LATE:
+        return _(
+            "Beroep kan worden ingesteld tot een maand na de e-mail waarin wij u de "
+            "beslissing toezonden. Die termijn liep tot en met %(end)s."
+        ) % {"end": dutch_date(term_ends_at)}
+    return {
+        Appeal.Inadmissible.ORAL: _(
+            "Beroep kan alleen schriftelijk worden ingesteld, per brief of per e-mail."
+        ),
+        Appeal.Inadmissible.NOT_HOLDER: _(
+            "Alleen de certificaathouder of aanvrager over wie de beslissing gaat, "
+            "kan beroep instellen."
+        ),
+        Appeal.Inadmissible.NO_MOTIVATION: _(
+            "Een beroep moet een motivering bevatten: de argumenten waarom de "
+            "beslissing volgens u onjuist is."
+        ),
+        Appeal.Inadmissible.NOT_SENT: _(
+            "De termijn voor beroep begint op het moment dat wij u de beslissing per "
+            "e-mail toezenden."
+        ),
+        Appeal.Inadmissible.FINAL: _(
+            "Tegen de uitkomst van een beroep is geen hoger beroep mogelijk; die "
+            "uitkomst is definitief."
+        ),
+    }.get(reason, "")
+
+
+def _appeal_outcome(appeal: Appeal) -> str:
+    if appeal.outcome == Appeal.Outcome.CHANGED:
+        if appeal.new_decision is not None:
+            return _(
+                "de bestreden beslissing is gewijzigd; de nieuwe beslissing luidt: "
+                "%(new)s"
+            ) % {"new": appeal.new_decision.get_outcome_display()}
+        return _("de bestreden beslissing is gewijzigd")
+    if appeal.outcome == Appeal.Outcome.UPHELD:
+        return _("de bestreden beslissing blijft in stand")
+    return ""
+
+
+def _notary_line(notary) -> str:
+    return ", ".join(part for part in (notary.name, notary.firm, notary.city) if part)
+
+
+def _mediation_subject(mediation: Mediation) -> str:
+    if mediation.complaint_id:
+        return _("uw klacht %(n)s") % {"n": mediation.complaint.number}
+    if mediation.decision_id:
+        return _("onze certificatiebeslissing van %(d)s") % {
+            "d": dutch_date(mediation.decision.decided_at)
+        }
+    return _("het geschil tussen u en onze organisatie")
+
+
+def _case_values(case, kind: str) -> dict[str, str]:
+    client = case_client(case)
+    values = {
+        "zaaknummer": case.number,
+        "klant": client.name if client else "",
+        "plaats": client.city if client else "",
+        "datum": dutch_date(timezone.localdate()),
+        "ontvangen_op": dutch_date(case.received_at),
+        "afzender": organisation_name(),
+        "medewerker": "",
+    }
+    if isinstance(case, Complaint):
+        values.update(
+            omschrijving=case.description,
+            uiterlijk=dutch_date(case.handle_by),
+            uitkomst=case.solution,
+        )
+    elif isinstance(case, Appeal):
+        decision = case.decision
+        values.update(
+            beslissing=decision.get_outcome_display(),
+            beslist_op=dutch_date(decision.decided_at),
+            uitkomst=_appeal_outcome(case),
+            motivering=case.outcome_motivation,
+            reden=str(_INADMISSIBLE_REASONS.get(case.inadmissible_reason, "")),
+            toelichting=_inadmissible_explanation(
+                case.inadmissible_reason, case.term_ends_at
+            ),
+        )
+    elif isinstance(case, Mediation):
+        values.update(
+            aanleiding=_mediation_subject(case),
+            notarissen="\n".join(
+                f"- {_notary_line(n)}" for n in case.proposed.order_by("name")
+            ),
+            notaris=_notary_line(case.notary) if case.notary_id else "",
+            # The step is the caller's to name: inside a transition the logbook
+            # does not hold it yet.
+            stap="",
+            toelichting="",
+        )
+    allowed = letter_placeholders(kind)
+    return {name: values.get(name, "") for name in allowed}
