@@ -16,11 +16,8 @@ from .models import (
     Client,
     EvidenceFile,
 )
-from .views.admin import (
-    DossierPermissionPolicy,
-    DossierViewSetGroup,
-    RegisterViewSetGroup,
-)
+from .views.admin import DossierViewSetGroup, RegisterViewSetGroup
+from .views.admin_base import DossierPermissionPolicy
 from .views.letters import LetterTemplateViewSet
 
 DOSSIER_MODELS = (

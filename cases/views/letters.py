@@ -22,7 +22,7 @@ from ..letters import (
     letter_templates_ensure,
 )
 from ..models import LetterTemplate
-from .admin import PortalSnippetViewSet
+from .admin_base import PortalSnippetViewSet
 
 PREVIEW_LABEL = gettext_lazy("Voorbeeld (PDF)")
 

@@ -195,7 +195,7 @@ class ObjectKind:
     name: str
     model: type
     # May the object change at all? Evidence never, an e-mailed decision never,
-    # an old certificate version never (`cases.views.admin.change_refusal`).
+    # an old certificate version never (`cases.views.admin_base.change_refusal`).
     editable: Callable[[object], bool] = lambda instance: True
 
     @property
