@@ -12,14 +12,13 @@ from .appeals import (
     appeal_send_outcome,
 )
 from .client_signals import signal_qualify, signal_record
+from .complaint_holders import complaint_decide_follow_up, complaint_inform_parties
 from .complaints import (
     complaint_acknowledge,
     complaint_assign_handler,
     complaint_close,
     complaint_decide_anonymised,
-    complaint_decide_follow_up,
     complaint_escalate,
-    complaint_inform_parties,
     complaint_record_satisfaction,
     complaint_register,
     complaint_send_outcome,

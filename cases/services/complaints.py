@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import add_months_local
-from ..models import Audit, Complaint, Signal
+from ..models import Complaint, Signal
 from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
-from ..selectors import latest_team_leader
 from ..transitions import case_open, transition_apply
+from .dates import not_in_future
 from .letters import letter_send
 
 HANDLE_WITHIN_MONTHS = 1  # C6
@@ -31,13 +31,6 @@ HANDLING_FIELDS = (
     "leads_to_change",
     "change_note",
 )
-
-
-def _not_future(field: str, moment: datetime.datetime | None) -> None:
-    if moment is not None and moment > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError(
-            {field: _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
-        )
 
 
 def complaint_register(
@@ -260,7 +253,7 @@ def complaint_record_satisfaction(
                     )
                 }
             )
-        _not_future("satisfied_at", at)
+        not_in_future("satisfied_at", at)
         locked.satisfied_at = at or timezone.now()
         locked.satisfaction_note = note
 
@@ -370,91 +363,6 @@ def complaint_decide_anonymised(
 
     return transition_apply(
         case=complaint, action="decide_anonymised", by=by, effect=effect
-    )
-
-
-def complaint_inform_parties(
-    *,
-    complaint: Complaint,
-    by,
-    holder_informed_at: datetime.datetime | None,
-    team_leader_informed_at: datetime.datetime | None,
-) -> Complaint:
-    """C9: management informs both the certified client and the team leader."""
-
-    def effect(locked):
-        if holder_informed_at is None or team_leader_informed_at is None:
-            raise ValidationError(
-                _(
-                    "Directie informeert zowel de certificaathouder als de teamleider "
-                    "(C9); vul beide data in."
-                )
-            )
-        _not_future("holder_informed_at", holder_informed_at)
-        _not_future("team_leader_informed_at", team_leader_informed_at)
-        locked.holder_informed_at = holder_informed_at
-        locked.team_leader_informed_at = team_leader_informed_at
-
-    return transition_apply(
-        case=complaint, action="inform_parties", by=by, effect=effect
-    )
-
-
-def complaint_decide_follow_up(
-    *,
-    complaint: Complaint,
-    by,
-    follow_up: str,
-    motivation: str,
-    special_audit_start: datetime.date | None = None,
-    team_leader=None,
-) -> Complaint:
-    """C9: management decides whether a special audit is needed or the complaint is
-    taken along in the next regular audit. A special audit is created in the
-    client's dossier (kind "Speciaal Onderzoek")."""
-
-    def effect(locked):
-        if follow_up not in Complaint.FollowUp.values:
-            raise ValidationError(
-                {"follow_up": _("Kies: Speciaal Onderzoek of volgend onderzoek.")}
-            )
-        if not motivation.strip():
-            raise ValidationError({"motivation": _("Motiveer het besluit (C9).")})
-        data = {"follow_up": follow_up}
-        if follow_up == Complaint.FollowUp.SPECIAL_AUDIT:
-            if special_audit_start is None:
-                raise ValidationError(
-                    {
-                        "special_audit_start": _(
-                            "Geef de (geplande) begindatum van het Speciaal Onderzoek."
-                        )
-                    }
-                )
-            leader = team_leader or latest_team_leader(locked.client)
-            if leader is None:
-                raise ValidationError(
-                    {"team_leader": _("Kies de teamleider van het Speciaal Onderzoek.")}
-                )
-            audit = Audit.objects.create(
-                client=locked.client,
-                kind=Audit.Kind.SPECIAL,
-                start_date=special_audit_start,
-                team_leader=leader,
-                notes=_("Naar aanleiding van klacht %(n)s (C9).")
-                % {"n": locked.number},
-            )
-            locked.special_audit = audit
-            data["audit"] = audit.pk
-        locked.follow_up = follow_up
-        locked.follow_up_decided_at = timezone.now()
-        return data
-
-    return transition_apply(
-        case=complaint,
-        action="decide_follow_up",
-        by=by,
-        effect=effect,
-        note=motivation,
     )
 
 

@@ -19,7 +19,7 @@ from ..models import CaseEvent, CertificationDecision, Mediation, Notary
 from ..permissions import can_keep_register
 from ..procedure import applicable_procedure_version
 from ..transitions import case_open, transition_apply
-from .complaints import _not_future
+from .dates import not_in_future
 from .grants import dossier_access_grant, dossier_access_revoke
 from .letters import letter_send
 
@@ -189,8 +189,8 @@ def mediation_consent(
                     "(E4). Vul beide data in."
                 )
             )
-        _not_future("claimant_consent_at", claimant_consent_at)
-        _not_future("organisation_consent_at", organisation_consent_at)
+        not_in_future("claimant_consent_at", claimant_consent_at)
+        not_in_future("organisation_consent_at", organisation_consent_at)
         notary = locked.notary
         if notary.user_id is None:
             raise ValidationError(
@@ -237,7 +237,7 @@ def mediation_record_session(
     def effect(locked):
         if session_at is None:
             raise ValidationError({"session_at": _("Vul de datum van de sessie in.")})
-        _not_future("session_at", session_at)
+        not_in_future("session_at", session_at)
         locked.session_at = session_at
         locked.expected_duration = expected_duration
 
