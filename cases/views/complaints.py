@@ -14,7 +14,7 @@ from wagtail.admin.auth import require_admin_access
 
 from portal.roles import CORE_GROUP, ROLES_BY_CODE
 
-from .. import case_forms as cf
+from .. import forms as cf
 from ..models import Complaint, Signal
 from ..selectors import (
     clients_visible_to,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
-from .. import case_forms as cf
+from .. import forms as cf
 from ..models import Mediation
 from ..selectors import (
     decisions_visible_to,

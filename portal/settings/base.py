@@ -188,7 +188,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Procedure attachments are Wagtail documents with room for their extracted text.
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.PortalDocument"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.document_forms.PortalDocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.document.PortalDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024

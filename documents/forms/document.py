@@ -1,5 +1,6 @@
-"""The admin form of a document (procedure attachment); kept apart from
-``documents.forms`` because Wagtail's document forms need the app registry."""
+"""The admin form of a document (procedure attachment). Not imported by the
+package's ``__init__``: the page models import that at model-load time, and
+Wagtail's document forms need the app registry (settings name this module)."""
 
 from django import forms
 from django.utils.translation import gettext as _
