@@ -27,12 +27,6 @@ def appeal_term_end(emailed_at: datetime.datetime) -> datetime.datetime:
     return end_of_local_day(local_day + relativedelta(months=1))
 
 
-def appeal_is_timely(
-    emailed_at: datetime.datetime, received_at: datetime.datetime
-) -> bool:
-    return emailed_at <= received_at <= appeal_term_end(emailed_at)
-
-
 def add_months_local(moment: datetime.datetime, months: int) -> datetime.datetime:
     """``moment`` plus calendar months, keeping the local wall-clock time (C6)."""
     local = moment.astimezone(LOCAL)

@@ -134,11 +134,6 @@ class Kind:
         choices = dict(self.model._meta.get_field(self.state_field).flatchoices)
         return str(choices.get(value, value))
 
-    def state_choices(self) -> dict:
-        if not self.state_field:
-            return {}
-        return dict(self.model._meta.get_field(self.state_field).flatchoices)
-
     def texts(self, obj) -> list[str]:
         """The stored text of ``obj`` a snippet may come from (never anything of
         another object)."""

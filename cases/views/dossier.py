@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -184,10 +183,6 @@ def evidence_download(request, uuid):
     if is_pdf:
         response["Content-Security-Policy"] = PDF_CSP
     return response
-
-
-def evidence_download_url(evidence) -> str:
-    return reverse("cases:evidence_download", args=[evidence.uuid])
 
 
 @require_admin_access

@@ -98,12 +98,6 @@ def parse_docx(data: bytes) -> ParsedDocument:
     )
 
 
-def _table_row(row) -> str:
-    # Merged cells repeat their text in python-docx; each is shown once.
-    cells = dict.fromkeys(clean_line(c.text) for c in row.cells if c.text.strip())
-    return " | ".join(cells)
-
-
 def _style_names(paragraph) -> list[str]:
     names, style, seen = [], paragraph.style, 0
     while style is not None and seen < 10:  # a style may be based on another
