@@ -29,6 +29,10 @@ from .transitions import (
     SIGNAL_OPENING,
     SIGNAL_TRANSITIONS,
 )
+from .transitions.appeals import APPEAL_EVENTS
+from .transitions.client_signals import SIGNAL_EVENTS
+from .transitions.complaints import COMPLAINT_EVENTS
+from .transitions.mediations import MEDIATION_EVENTS
 
 Letter = LetterTemplate.Kind
 
@@ -76,6 +80,7 @@ SIGNAL = kinds.register(
         model=Signal,
         transitions=SIGNAL_TRANSITIONS,
         opening=SIGNAL_OPENING,
+        event_labels=SIGNAL_EVENTS,
         selector=signals_visible_to,
         route="cases:signal",
         client_field="client",
@@ -97,6 +102,7 @@ COMPLAINT = kinds.register(
         model=Complaint,
         transitions=COMPLAINT_TRANSITIONS,
         opening=COMPLAINT_OPENING,
+        event_labels=COMPLAINT_EVENTS,
         selector=complaints_visible_to,
         route="cases_admin:complaint",
         client_field="client",
@@ -120,6 +126,7 @@ APPEAL = kinds.register(
         model=Appeal,
         transitions=APPEAL_TRANSITIONS,
         opening=APPEAL_OPENING,
+        event_labels=APPEAL_EVENTS,
         selector=appeals_visible_to,
         route="cases_admin:appeal",
         client_field="appellant",
@@ -151,6 +158,7 @@ MEDIATION = kinds.register(
         model=Mediation,
         transitions=MEDIATION_TRANSITIONS,
         opening=MEDIATION_OPENING,
+        event_labels=MEDIATION_EVENTS,
         selector=mediations_visible_to,
         route="cases_admin:mediation",
         client_field="claimant",

@@ -68,34 +68,10 @@ class CaseEvent(models.Model):
             models.Index(fields=["case_type", "case_id"], name="caseevent_case_idx")
         ]
 
+    # Steps every kind shares; each kind names its own in its registry entry
+    # (cases.kinds: event_labels, beside its transition table).
     ACTION_LABELS = {
-        "lodge": _("Beroep geregistreerd"),
-        "acknowledge": _("Ontvangst bevestigd"),
-        "assign_decider": _("Behandelaar aangewezen"),
-        "decide": _("Uitkomst vastgelegd"),
-        "send_outcome": _("Uitkomst verzonden"),
-        "send_inadmissibility": _("Niet-ontvankelijkheid meegedeeld"),
-        "record": _("Signaal gemeld"),
-        "qualify_complaint": _("Gekwalificeerd als klacht"),
-        "qualify_not_complaint": _("Gekwalificeerd als geen klacht"),
-        "register": _("Klacht geregistreerd"),
-        "open": _("Mediation geregistreerd"),
-        "assign_handler": _("Behandelaar aangewezen"),
-        "update_handling": _("Behandelgegevens bijgewerkt"),
-        "record_satisfaction": _("Tevredenheid klant vastgelegd"),
-        "send_outcome_letter": _("Uitkomst meegedeeld"),
         "close": _("Afgesloten"),
-        "escalate": _("Voorgelegd aan mediation"),
-        "decide_anonymised": _("Besluit geanonimiseerd bespreken (C5)"),
-        "inform_parties": _("Certificaathouder en teamleider geïnformeerd (C9)"),
-        "decide_follow_up": _("Vervolg besloten (C9)"),
-        "propose": _("Drie notarissen voorgesteld"),
-        "choose": _("Keuze eiser vastgelegd"),
-        "consent": _("Toestemming beide partijen; inzage notaris"),
-        "record_session": _("Sessie vastgelegd"),
-        "evaluate": _("Uitkomst en evaluatie vastgelegd"),
-        "withdraw": _("Ingetrokken"),
-        "inform_claimant": _("Eiser geïnformeerd"),
         "note": _("Notitie"),
         "letter": _("Brief verzonden"),
         "upload": _("Bestand toegevoegd"),
@@ -106,7 +82,9 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
+        kind = self._kind()
+        label = kind.event_labels.get(self.action) if kind is not None else None
+        return str(label or self.ACTION_LABELS.get(self.action, self.action))
 
     def _kind(self):
         """The registered kind whose case this event belongs to (content types

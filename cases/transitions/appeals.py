@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Appeal
 from ..permissions import has_register_access
@@ -70,3 +71,13 @@ APPEAL_OPENING = Opening(
     has_register_access,
     "A11",
 )
+
+# How the logbook names each step, once taken.
+APPEAL_EVENTS = {
+    "lodge": gettext_lazy("Beroep geregistreerd"),
+    "acknowledge": gettext_lazy("Ontvangst bevestigd"),
+    "assign_decider": gettext_lazy("Behandelaar aangewezen"),
+    "decide": gettext_lazy("Uitkomst vastgelegd"),
+    "send_outcome": gettext_lazy("Uitkomst verzonden"),
+    "send_inadmissibility": gettext_lazy("Niet-ontvankelijkheid meegedeeld"),
+}

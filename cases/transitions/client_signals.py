@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Signal
 from ..permissions import can_report_signal
@@ -33,3 +34,10 @@ SIGNAL_ACTIONS = sorted({t.action for t in SIGNAL_TRANSITIONS})
 SIGNAL_OPENING = Opening(
     "record", (G.RECEIVED,), _("Signaal melden"), can_report_signal, "S1"
 )
+
+# How the logbook names each step, once taken.
+SIGNAL_EVENTS = {
+    "record": gettext_lazy("Signaal gemeld"),
+    "qualify_complaint": gettext_lazy("Gekwalificeerd als klacht"),
+    "qualify_not_complaint": gettext_lazy("Gekwalificeerd als geen klacht"),
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Complaint
 from ..permissions import can_keep_register
@@ -168,3 +169,17 @@ COMPLAINT_OPENING = Opening(
     can_keep_register,
     "C1",
 )
+
+# How the logbook names each step, once taken.
+COMPLAINT_EVENTS = {
+    "register": gettext_lazy("Klacht geregistreerd"),
+    "assign_handler": gettext_lazy("Behandelaar aangewezen"),
+    "update_handling": gettext_lazy("Behandelgegevens bijgewerkt"),
+    "acknowledge": gettext_lazy("Ontvangst bevestigd"),
+    "record_satisfaction": gettext_lazy("Tevredenheid klant vastgelegd"),
+    "send_outcome_letter": gettext_lazy("Uitkomst meegedeeld"),
+    "escalate": gettext_lazy("Voorgelegd aan mediation"),
+    "decide_anonymised": gettext_lazy("Besluit geanonimiseerd bespreken (C5)"),
+    "inform_parties": gettext_lazy("Certificaathouder en teamleider geïnformeerd (C9)"),
+    "decide_follow_up": gettext_lazy("Vervolg besloten (C9)"),
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Mediation
 from ..permissions import can_keep_register
@@ -95,3 +96,15 @@ MEDIATION_ACTIONS = sorted({t.action for t in MEDIATION_TRANSITIONS})
 MEDIATION_OPENING = Opening(
     "open", (M.ESCALATED,), _("Mediation registreren"), can_keep_register, "E1"
 )
+
+# How the logbook names each step, once taken.
+MEDIATION_EVENTS = {
+    "open": gettext_lazy("Mediation geregistreerd"),
+    "propose": gettext_lazy("Drie notarissen voorgesteld"),
+    "choose": gettext_lazy("Keuze eiser vastgelegd"),
+    "consent": gettext_lazy("Toestemming beide partijen; inzage notaris"),
+    "record_session": gettext_lazy("Sessie vastgelegd"),
+    "evaluate": gettext_lazy("Uitkomst en evaluatie vastgelegd"),
+    "withdraw": gettext_lazy("Ingetrokken"),
+    "inform_claimant": gettext_lazy("Eiser geïnformeerd"),
+}

@@ -218,3 +218,10 @@ def test_a_case_with_a_logbook_cannot_be_deleted(setup, actor):
         signal.delete()
     assert Signal.objects.filter(pk=signal.pk).exists()
     assert CaseEvent.objects.filter(signal=signal).count() == 1
+
+
+@pytest.mark.parametrize("kind", list(kinds.all_kinds()), ids=lambda k: k.key)
+def test_the_logbook_names_every_step_of_every_kind(kind):
+    actions = {t.action for t in kind.transitions} | {kind.opening.action}
+    named = set(kind.event_labels) | set(CaseEvent.ACTION_LABELS)
+    assert actions <= named, sorted(actions - named)
