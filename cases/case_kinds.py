@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy
 from portal.roles import QUALITY_OFFICER, ROLES_BY_CODE
 
 from . import kinds
+from .letters.values import (
+    appeal_letter_values,
+    complaint_letter_values,
+    mediation_letter_values,
+)
 from .models import Appeal, Complaint, LetterTemplate, Mediation, Signal
 from .permissions import has_register_access
 from .selectors import (
@@ -112,6 +117,7 @@ COMPLAINT = kinds.register(
         responsible=_handler_or_register,
         related=("handler", "client"),
         letter_kinds=(Letter.COMPLAINT_ACK, Letter.COMPLAINT_OUTCOME),
+        letter_values=complaint_letter_values,
         responsible_field="handler",
         label=gettext_lazy("klacht"),
         title=gettext_lazy("Klacht"),
@@ -144,6 +150,7 @@ APPEAL = kinds.register(
             Letter.APPEAL_OUTCOME,
             Letter.APPEAL_INADMISSIBLE,
         ),
+        letter_values=appeal_letter_values,
         responsible_field="decider",
         label=gettext_lazy("beroep"),
         title=gettext_lazy("Beroep"),
@@ -165,6 +172,7 @@ MEDIATION = kinds.register(
         date_field="registered_at",
         related=("claimant",),
         letter_kinds=(Letter.MEDIATION_PROPOSAL, Letter.MEDIATION_STEP),
+        letter_values=mediation_letter_values,
         # The external mediator is a notary, shown by name; E6 is watched instead
         # of a deadline: the steps the claimant was not informed of.
         responsible_format=gettext_lazy("%(name)s (notaris)"),

@@ -43,6 +43,8 @@ class CaseKind:
     # of this kind, or None for the defaults.
     register_annotate: Callable | None = None
     letter_kinds: tuple[str, ...] = ()  # the letters sent about this kind
+    # (case) -> {placeholder: text}: what this kind's letters say of the case.
+    letter_values: Callable | None = None
     # How the logbook names each step of this kind, done ("Beroep geregistreerd").
     event_labels: dict = field(default_factory=dict, compare=False, hash=False)
     label: str = ""  # in a sentence: "klacht"

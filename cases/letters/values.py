@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import OrganisationSettings
 
+from .. import kinds
 from ..models import (
     Appeal,
     Case,
     Client,
-    Complaint,
     LetterTemplate,
     Mediation,
 )
@@ -138,7 +138,45 @@ def _mediation_subject(mediation: Mediation) -> str:
     return _("het geschil tussen u en onze organisatie")
 
 
+def complaint_letter_values(case) -> dict[str, str]:
+    return {
+        "omschrijving": case.description,
+        "uiterlijk": dutch_date(case.handle_by),
+        "uitkomst": case.solution,
+    }
+
+
+def appeal_letter_values(case) -> dict[str, str]:
+    decision = case.decision
+    return {
+        "beslissing": decision.get_outcome_display(),
+        "beslist_op": dutch_date(decision.decided_at),
+        "uitkomst": _appeal_outcome(case),
+        "motivering": case.outcome_motivation,
+        "reden": str(_INADMISSIBLE_REASONS.get(case.inadmissible_reason, "")),
+        "toelichting": _inadmissible_explanation(
+            case.inadmissible_reason, case.term_ends_at
+        ),
+    }
+
+
+def mediation_letter_values(case) -> dict[str, str]:
+    return {
+        "aanleiding": _mediation_subject(case),
+        "notarissen": "\n".join(
+            f"- {_notary_line(n)}" for n in case.proposed.order_by("name")
+        ),
+        "notaris": _notary_line(case.notary) if case.notary_id else "",
+        # The step is the caller's to name: inside a transition the logbook
+        # does not hold it yet.
+        "stap": "",
+        "toelichting": "",
+    }
+
+
 def _case_values(case, kind: str) -> dict[str, str]:
+    """What every letter takes from its case, and what its kind adds (its
+    registry entry's letter_values, cases.kinds)."""
     client = case_client(case)
     values = {
         "zaaknummer": case.number,
@@ -149,35 +187,8 @@ def _case_values(case, kind: str) -> dict[str, str]:
         "afzender": organisation_name(),
         "medewerker": "",
     }
-    if isinstance(case, Complaint):
-        values.update(
-            omschrijving=case.description,
-            uiterlijk=dutch_date(case.handle_by),
-            uitkomst=case.solution,
-        )
-    elif isinstance(case, Appeal):
-        decision = case.decision
-        values.update(
-            beslissing=decision.get_outcome_display(),
-            beslist_op=dutch_date(decision.decided_at),
-            uitkomst=_appeal_outcome(case),
-            motivering=case.outcome_motivation,
-            reden=str(_INADMISSIBLE_REASONS.get(case.inadmissible_reason, "")),
-            toelichting=_inadmissible_explanation(
-                case.inadmissible_reason, case.term_ends_at
-            ),
-        )
-    elif isinstance(case, Mediation):
-        values.update(
-            aanleiding=_mediation_subject(case),
-            notarissen="\n".join(
-                f"- {_notary_line(n)}" for n in case.proposed.order_by("name")
-            ),
-            notaris=_notary_line(case.notary) if case.notary_id else "",
-            # The step is the caller's to name: inside a transition the logbook
-            # does not hold it yet.
-            stap="",
-            toelichting="",
-        )
+    extra = kinds.kind_of(case).letter_values
+    if extra is not None:
+        values.update(extra(case))
     allowed = letter_placeholders(kind)
     return {name: values.get(name, "") for name in allowed}
