@@ -14,21 +14,6 @@ from ..selectors import latest_team_leader
 from ..transitions import transition_apply
 from .dates import not_in_future
 
-HANDLE_WITHIN_MONTHS = 1  # C6
-
-# What the handler and the office manager keep up to date (C1, C4, C8, C10).
-HANDLING_FIELDS = (
-    "description",
-    "cause_analysis",
-    "references",
-    "handling_notes",
-    "solution",
-    "measures",
-    "lessons_learned",
-    "leads_to_change",
-    "change_note",
-)
-
 
 def complaint_inform_parties(
     *,
