@@ -19,9 +19,12 @@ Who sees what:
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from portal import hooks
 from portal.roles import CERTIFICATION_DECIDER, ROLES_BY_CODE
 
 from . import kinds
@@ -358,3 +361,24 @@ def latest_team_leader(client: Client):
         .first()
     )
     return audit.team_leader if audit else None
+
+
+def due_items(*, now: datetime.datetime, within: datetime.timedelta):
+    """(recipient user, case, deadline) for every open deadline up to now+within:
+    each registered kind with a deadline names who is responsible (cases.kinds),
+    and other apps add theirs (portal.hooks.REMINDER_SOURCES)."""
+    horizon = now + within
+    items = []
+    for kind in kinds.all_kinds():
+        if kind.deadline_field is None or kind.responsible is None:
+            continue
+        due = kind.model.objects.filter(
+            state__in=kind.deadline_states,
+            **{f"{kind.deadline_field}__lte": horizon},
+        ).select_related(*kind.related)
+        for case in due:
+            deadline = getattr(case, kind.deadline_field)
+            items.extend((u, case, deadline) for u in kind.responsible(case))
+    # Deadlines of other apps (read acknowledgements of the quality documents).
+    items.extend(hooks.collect(hooks.REMINDER_SOURCES, horizon))
+    return items

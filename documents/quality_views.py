@@ -9,7 +9,6 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,12 +20,17 @@ from wagtail.admin.auth import require_admin_access
 from cases.selectors import complaint_visible_or_404
 
 from .models import (
-    ChangeRequest,
     ProcedurePage,
     ProcedureVersion,
-    ReadAcknowledgement,
 )
 from .permissions import can_manage_quality_system
+from .selectors import (
+    acknowledgement_rows,
+    acknowledgement_totals,
+    change_requests,
+    procedures_due_for_review,
+    procedures_with_versions,
+)
 from .services import (
     acknowledgement_record,
     change_request_open,
@@ -51,14 +55,6 @@ def acknowledge(request, code, label):
         % {"code": code, "v": label},
     )
     return redirect(version.page.url)
-
-
-def pending_acknowledgements(user):
-    return (
-        ReadAcknowledgement.objects.filter(user=user, acknowledged_at__isnull=True)
-        .select_related("version__page")
-        .order_by("due_on", "pk")
-    )
 
 
 # -- reports for the quality officer -----------------------------------------
@@ -86,29 +82,16 @@ class AckFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Read tasks exist for published versions only: a draft that was never
         # published is nobody's business here (nor its title).
-        self.fields["procedure"].queryset = (
-            ProcedurePage.objects.filter(versions__isnull=False)
-            .distinct()
-            .order_by("code")
-        )
+        self.fields["procedure"].queryset = procedures_with_versions()
 
 
 def _ack_rows(form):
-    rows = ReadAcknowledgement.objects.select_related("version__page", "user").order_by(
-        "version__page__code", "-version__published_at", "user__last_name", "pk"
+    if not form.is_valid():
+        return acknowledgement_rows()
+    return acknowledgement_rows(
+        status=form.cleaned_data["status"],
+        procedure=form.cleaned_data["procedure"],
     )
-    if form.is_valid():
-        status = form.cleaned_data["status"]
-        today = timezone.localdate()
-        if status == "open":
-            rows = rows.filter(acknowledged_at__isnull=True)
-        elif status == "overdue":
-            rows = rows.filter(acknowledged_at__isnull=True, due_on__lt=today)
-        elif status == "done":
-            rows = rows.filter(acknowledged_at__isnull=False)
-        if form.cleaned_data["procedure"]:
-            rows = rows.filter(version__page=form.cleaned_data["procedure"])
-    return rows
 
 
 def _status(ack, today) -> str:
@@ -152,11 +135,7 @@ def acknowledgement_report(request):
             f'attachment; filename="leesbevestigingen-{today:%Y-%m-%d}.csv"'
         )
         return response
-    totals = ReadAcknowledgement.objects.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        overdue=Count("pk", filter=Q(acknowledged_at__isnull=True, due_on__lt=today)),
-    )
+    totals = acknowledgement_totals()
     return render(
         request,
         "documents/admin/acknowledgements.html",
@@ -200,11 +179,7 @@ def review_report(request):
             )
         return redirect("documents_admin:reviews")
     horizon = today + timezone.timedelta(days=60)
-    pages = (
-        ProcedurePage.objects.filter(live=True, review_date__lte=horizon)
-        .order_by("review_date", "code")
-        .prefetch_related("reviews")
-    )
+    pages = procedures_due_for_review(horizon)
     return render(
         request,
         "documents/admin/reviews.html",
@@ -278,11 +253,7 @@ def change_request_new(request, complaint_pk):
 def change_request_list(request):
     if not request.user.has_perm("cases.view_register"):
         raise PermissionDenied
-    requests = (
-        ChangeRequest.objects.select_related("complaint", "opened_by")
-        .prefetch_related("procedures", "versions__page")
-        .order_by("state", "-opened_at")
-    )
+    requests = change_requests()
     return render(
         request, "documents/admin/change_requests.html", {"requests": requests}
     )

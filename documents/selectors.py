@@ -4,9 +4,14 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
-from .models import ProcedurePage, ReadAcknowledgement
+from portal.roles import ASSESSOR, ROLES_BY_CODE
+
+from .models import ChangeRequest, ProcedurePage, ReadAcknowledgement
 
 
 def public_procedures():
@@ -59,3 +64,105 @@ def acknowledgements_due(horizon: datetime.datetime) -> list[tuple]:
         )
         for a in due
     ]
+
+
+# -- the quality system's lists (the admin's "Kwaliteitssysteem") ---------------
+
+
+def pending_acknowledgements(user):
+    """The versions ``user`` still has to read and acknowledge (C10)."""
+    return (
+        ReadAcknowledgement.objects.filter(user=user, acknowledged_at__isnull=True)
+        .select_related("version__page")
+        .order_by("due_on", "pk")
+    )
+
+
+def procedures_with_versions():
+    """Procedures with a published version: read tasks exist for those only, so
+    a draft that was never published (nor its title) shows nowhere here."""
+    return (
+        ProcedurePage.objects.filter(versions__isnull=False).distinct().order_by("code")
+    )
+
+
+def acknowledgement_rows(*, status: str = "", procedure=None):
+    """Read acknowledgements for the report: ``status`` "open", "overdue" or
+    "done" ("" for all), of one ``procedure`` or all."""
+    rows = ReadAcknowledgement.objects.select_related("version__page", "user").order_by(
+        "version__page__code", "-version__published_at", "user__last_name", "pk"
+    )
+    today = timezone.localdate()
+    if status == "open":
+        rows = rows.filter(acknowledged_at__isnull=True)
+    elif status == "overdue":
+        rows = rows.filter(acknowledged_at__isnull=True, due_on__lt=today)
+    elif status == "done":
+        rows = rows.filter(acknowledged_at__isnull=False)
+    if procedure:
+        rows = rows.filter(version__page=procedure)
+    return rows
+
+
+def acknowledgement_totals() -> dict:
+    today = timezone.localdate()
+    return ReadAcknowledgement.objects.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        overdue=Count("pk", filter=Q(acknowledged_at__isnull=True, due_on__lt=today)),
+    )
+
+
+def procedures_due_for_review(horizon: datetime.date):
+    """Live procedures whose periodic review falls on or before ``horizon``."""
+    return (
+        ProcedurePage.objects.filter(live=True, review_date__lte=horizon)
+        .order_by("review_date", "code")
+        .prefetch_related("reviews")
+    )
+
+
+def change_requests():
+    """Every change request (complaint -> revision, C10), open ones first."""
+    return (
+        ChangeRequest.objects.select_related("complaint", "opened_by")
+        .prefetch_related("procedures", "versions__page")
+        .order_by("state", "-opened_at")
+    )
+
+
+def informed_users(page: ProcedurePage):
+    """Who is told of a new version and gets a read task: the assessors and the
+    members of the groups chosen on the procedure."""
+    groups = [
+        ROLES_BY_CODE[ASSESSOR].name,
+        *page.notify_groups.values_list("name", flat=True),
+    ]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def procedures_visible_to(user, request=None) -> QuerySet[ProcedurePage]:
+    """Live procedures the user may read: every signed-in user reads the whole
+    handbook (portal.wagtail_hooks), except sections under a Wagtail view
+    restriction the user does not pass. Drafts are never searched."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ProcedurePage.objects.none()
+    pages = ProcedurePage.objects.live()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if request is not None:
+            passes = restriction.accept_request(request)
+        else:
+            passes = restriction.restriction_type == restriction.LOGIN or (
+                restriction.restriction_type == restriction.GROUPS
+                and (
+                    user.is_superuser or restriction.groups.filter(user=user).exists()  # type: ignore[misc]
+                )
+            )
+        if not passes:
+            pages = pages.not_descendant_of(restriction.page, inclusive=True)
+    return pages

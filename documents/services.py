@@ -8,7 +8,6 @@ import logging
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from files import extraction
-from portal.roles import ASSESSOR, ROLES_BY_CODE
 
 from .models import (
     ChangeRequest,
@@ -27,6 +25,7 @@ from .models import (
     ReadAcknowledgement,
 )
 from .permissions import can_manage_quality_system, can_review_procedure
+from .selectors import informed_users
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +45,6 @@ def version_label_for(page: ProcedurePage, moment: datetime.datetime) -> str:
         n += 1
         label = f"{base}-{n}"
     return label
-
-
-def informed_users(page: ProcedurePage):
-    """Assessors and the members of the groups chosen on the procedure."""
-    groups = [
-        ROLES_BY_CODE[ASSESSOR].name,
-        *page.notify_groups.values_list("name", flat=True),
-    ]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=groups)
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def version_publish_record(

@@ -9,6 +9,7 @@ from .selectors import (
     acknowledgements_due,
     current_procedures,
     live_version_of,
+    pending_acknowledgements,
     public_procedures,
 )
 
@@ -76,8 +77,6 @@ def quality_reports_menu():
 
 @hooks.register("portal_dashboard_panels")
 def acknowledgements_panel(request):
-    from .quality_views import pending_acknowledgements
-
     if not request.user.is_authenticated:
         return None
     items = list(pending_acknowledgements(request.user)[:10])

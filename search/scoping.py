@@ -39,36 +39,9 @@ from cases.links import case_url
 from cases.models import Client, EvidenceFile, Signal
 from cases.selectors import visible_to
 from documents.models import ProcedurePage
+from documents.selectors import procedures_visible_to
 
 logger = logging.getLogger(__name__)
-
-
-def _anonymous(user) -> bool:
-    return user is None or not user.is_authenticated or not user.is_active
-
-
-def procedures_visible_to(user, request=None) -> QuerySet[ProcedurePage]:
-    """Live procedures the user may read: every signed-in user reads the whole
-    handbook (portal.wagtail_hooks), except sections under a Wagtail view
-    restriction the user does not pass. Drafts are never searched."""
-    if _anonymous(user):
-        return ProcedurePage.objects.none()
-    from wagtail.models import PageViewRestriction
-
-    pages = ProcedurePage.objects.live()
-    for restriction in PageViewRestriction.objects.select_related("page"):
-        if request is not None:
-            passes = restriction.accept_request(request)
-        else:
-            passes = restriction.restriction_type == restriction.LOGIN or (
-                restriction.restriction_type == restriction.GROUPS
-                and (
-                    user.is_superuser or restriction.groups.filter(user=user).exists()  # type: ignore[misc]
-                )
-            )
-        if not passes:
-            pages = pages.not_descendant_of(restriction.page, inclusive=True)
-    return pages
 
 
 def _case_selector(model) -> Callable:

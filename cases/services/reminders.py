@@ -15,31 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import hooks
-
-from .. import kinds
 from ..models import ReminderSent
-
-
-def due_items(*, now: datetime.datetime, within: datetime.timedelta):
-    """(recipient user, case, deadline) for every open deadline up to now+within:
-    each registered kind with a deadline names who is responsible (cases.kinds),
-    and other apps add theirs (portal.hooks.REMINDER_SOURCES)."""
-    horizon = now + within
-    items = []
-    for kind in kinds.all_kinds():
-        if kind.deadline_field is None or kind.responsible is None:
-            continue
-        due = kind.model.objects.filter(
-            state__in=kind.deadline_states,
-            **{f"{kind.deadline_field}__lte": horizon},
-        ).select_related(*kind.related)
-        for case in due:
-            deadline = getattr(case, kind.deadline_field)
-            items.extend((u, case, deadline) for u in kind.responsible(case))
-    # Deadlines of other apps (read acknowledgements of the quality documents).
-    items.extend(hooks.collect(hooks.REMINDER_SOURCES, horizon))
-    return items
+from ..selectors import due_items
 
 
 def reminders_send(*, days: int = 2, now: datetime.datetime | None = None) -> int:

@@ -25,8 +25,7 @@ from cases import kinds
 from cases.models import Case, CaseEvent
 from cases.models.base import case_search_fields
 from cases.permissions import can_keep_register, has_register_access
-from cases.selectors import visible_to
-from cases.services.reminders import due_items
+from cases.selectors import due_items, visible_to
 from cases.transitions import Opening, Transition, case_open, transition_apply
 from portal.roles import ASSESSOR, OFFICE_MANAGER
 from search.scoping import kinds_by_key, scoped_queryset
