@@ -14,7 +14,7 @@ from portal.dashboard import DashboardPanel
 from .links import case_url
 from .models import Appeal, Complaint, Mediation, Signal
 from .permissions import can_keep_register, has_register_access, sits_on_management
-from .selectors import complaints_visible_to, with_uninformed_steps
+from .selectors import complaint_lessons, complaints_visible_to, with_uninformed_steps
 
 SOON = datetime.timedelta(days=7)
 
@@ -147,7 +147,6 @@ def register_panel(request):
 def lessons_panel(request):
     """C5: the anonymised summaries the quality officer chose to share with all
     assessors; nothing else of those complaints."""
-    from .selectors import complaint_lessons
 
     user = request.user
     if not user.is_authenticated:

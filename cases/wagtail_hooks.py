@@ -15,7 +15,12 @@ from .models import (
     CertificationDecision,
     Client,
     EvidenceFile,
+    Signal,
 )
+from .panels import lessons_panel, register_panel
+from .permissions import can_qualify_signals, can_report_signal, has_register_access
+from .selectors import signals_visible_to
+from .urls import admin_urlpatterns
 from .views.admin import DossierViewSetGroup, RegisterViewSetGroup
 from .views.admin_base import DossierPermissionPolicy
 from .views.letters import LetterTemplateViewSet
@@ -41,7 +46,6 @@ register_snippet(RegisterViewSetGroup)
 
 @hooks.register("register_admin_urls")
 def register_dossier_urls():
-    from .urls import admin_urlpatterns
 
     return [path("klantdossier/", include(admin_urlpatterns))]
 
@@ -68,8 +72,6 @@ def dossier_listing_button(snippet, user, next_url=None):
 def appeal_lodge_menu_item():
     from wagtail.admin.menu import MenuItem
 
-    from .permissions import has_register_access
-
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):
             return has_register_access(request.user)
@@ -85,8 +87,6 @@ def appeal_lodge_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_list_menu_item():
     from wagtail.admin.menu import MenuItem
-
-    from .permissions import has_register_access
 
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):
@@ -143,10 +143,6 @@ def my_cases_panel(request):
     """Signals to qualify (quality officer, S3) and the user's own reported signals;
     complaints and appeals join here as the register grows."""
 
-    from .models import Signal
-    from .permissions import can_qualify_signals, can_report_signal
-    from .selectors import signals_visible_to
-
     user = request.user
     if can_qualify_signals(user):
         items = signals_visible_to(user).filter(state=Signal.State.RECEIVED)
@@ -172,7 +168,6 @@ def my_cases_panel(request):
 
 @hooks.register("portal_dashboard_panels")
 def register_work_panel(request):
-    from .panels import register_panel
 
     return register_panel(request)
 
@@ -180,8 +175,6 @@ def register_work_panel(request):
 @hooks.register("register_admin_menu_item")
 def mediation_open_menu_item():
     from wagtail.admin.menu import MenuItem
-
-    from .permissions import has_register_access
 
     class RegisterOnlyMenuItem(MenuItem):
         def is_shown(self, request):
@@ -197,6 +190,5 @@ def mediation_open_menu_item():
 
 @hooks.register("portal_dashboard_panels")
 def lessons_work_panel(request):
-    from .panels import lessons_panel
 
     return lessons_panel(request)

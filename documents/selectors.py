@@ -11,7 +11,7 @@ from wagtail.models import PageViewRestriction
 
 from portal.roles import ASSESSOR, ROLES_BY_CODE
 
-from .models import ChangeRequest, ProcedurePage, ReadAcknowledgement
+from .models import ChangeRequest, HandbookPage, ProcedurePage, ReadAcknowledgement
 
 
 def public_procedures():
@@ -26,7 +26,6 @@ def current_procedures():
 
 def handbook():
     """The (first) live quality handbook, or None."""
-    from .models import HandbookPage
 
     return HandbookPage.objects.live().order_by("path").first()
 

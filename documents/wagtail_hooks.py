@@ -5,6 +5,8 @@ from wagtail import hooks
 from portal import hooks as portal_hooks
 from portal.dashboard import DashboardPanel
 
+from .admin_views import import_parents_for, procedure_import_view
+from .quality_urls import admin_urlpatterns
 from .selectors import (
     acknowledgements_due,
     current_procedures,
@@ -34,8 +36,6 @@ def recent_procedures_panel(request):
 @hooks.register("register_admin_urls")
 def register_quality_urls():
     from django.urls import include, path
-
-    from .quality_urls import admin_urlpatterns
 
     return [path("kwaliteit/", include(admin_urlpatterns))]
 
@@ -95,8 +95,6 @@ def acknowledgements_panel(request):
 def register_procedure_import_url():
     from django.urls import path
 
-    from .admin_views import procedure_import_view
-
     return [
         path(
             "procedures/importeren/",
@@ -110,8 +108,6 @@ def register_procedure_import_url():
 def procedure_import_menu_item():
     from django.urls import reverse
     from wagtail.admin.menu import MenuItem
-
-    from .admin_views import import_parents_for
 
     class ImportMenuItem(MenuItem):
         def is_shown(self, request):

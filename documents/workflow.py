@@ -12,6 +12,8 @@ from django.db import transaction
 
 from portal.roles import MANAGEMENT, role_group
 
+from .models import HandbookPage
+
 WORKFLOW_NAME = "Wijziging kwaliteitsdocument"
 TASK_NAME = "Goedkeuring directie"
 
@@ -21,8 +23,6 @@ def revision_workflow_ensure():
     """Create the workflow and attach it to the quality handbook (so every procedure
     below it uses it). Idempotent; returns the workflow or None without handbook."""
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
-
-    from .models import HandbookPage
 
     workflow, _created = Workflow.objects.get_or_create(
         name=WORKFLOW_NAME, defaults={"active": True}

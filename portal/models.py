@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from . import hooks
+from .dashboard import panels_for
 from .roles import ROLES_BY_NAME
 
 
@@ -73,7 +74,6 @@ class HomePage(Page):
         verbose_name = _("startpagina")
 
     def get_context(self, request, *args, **kwargs):
-        from .dashboard import panels_for
 
         context = super().get_context(request, *args, **kwargs)
         context["panels"] = panels_for(request)

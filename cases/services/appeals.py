@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import appeal_term_end
-from ..models import Appeal, CertificationDecision, LetterTemplate
+from ..models import Appeal, Certificate, CertificationDecision, Client, LetterTemplate
 from ..permissions import has_register_access, is_eligible_decider
 from ..transitions import case_open, transition_apply
-from .dossier import decision_supersede
+from .dossier import certificate_adjust, decision_supersede
 from .letters import letter_send
 
 Reason = Appeal.Inadmissible
@@ -326,8 +326,6 @@ def register_apply_decision(*, decision: CertificationDecision, by, reason: str)
     """A9: after a changed decision the client register is updated and the current
     certificate adjusted where needed (a new certificate version; the old one
     stays). Returns what changed, for the logbook."""
-    from ..models import Certificate, Client
-    from .dossier import certificate_adjust
 
     client = decision.audit.client
     changed = {}

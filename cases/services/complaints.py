@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import add_months_local
-from ..models import Complaint, Signal
+from ..models import Complaint, LetterTemplate, Signal
 from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
 from ..transitions import case_open, transition_apply
 from .dates import not_in_future
 from .letters import letter_send
+from .mediations import mediation_open
 
 HANDLE_WITHIN_MONTHS = 1  # C6
 
@@ -216,7 +217,6 @@ def complaint_update_handling(
 def complaint_acknowledge(*, complaint: Complaint, by) -> Complaint:
     """C3: a client who complained formally in writing is told the complaint is
     being handled; the letter is filed in the dossier."""
-    from ..models import LetterTemplate
 
     def effect(locked):
         letter = letter_send(
@@ -265,7 +265,6 @@ def complaint_record_satisfaction(
 def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
     """C7: a client who complained formally in writing is told the outcome and how
     the complaint was handled."""
-    from ..models import LetterTemplate
 
     def effect(locked):
         if not locked.solution.strip():
@@ -369,7 +368,6 @@ def complaint_decide_anonymised(
 def complaint_escalate(*, complaint: Complaint, by, reason: str):
     """E1: no solution acceptable to both sides: the complaint goes to an external
     mediator. Returns the new Mediation."""
-    from .mediations import mediation_open
 
     result = {}
 

@@ -21,10 +21,11 @@ from files.filetypes import ALLOWED_DESCRIPTION, safe_storage_name, sniff
 from portal.formatting import format_size
 
 from .. import kinds
-from ..models import CaseEvent, EvidenceFile
+from ..models import CaseEvent, EvidenceFile, Signal
 from ..models.evidence import evidence_storage
 from ..permissions import can_delete_evidence
-from ..selectors import audits_visible_to, dossiers_visible_to
+from ..selectors import audits_visible_to, dossiers_visible_to, visible_to
+from ..tasks import extract_evidence_text
 
 logger = logging.getLogger(__name__)
 CHUNK = 256 * 1024
@@ -63,15 +64,12 @@ def can_upload_evidence(user, client, audit=None, case=None) -> bool:
     """A user with the upload permission who can see the dossier, or the audit the
     file belongs to (an audit team member adding to their own audit); for a case,
     anyone who can see the case and may upload (the handler, the decider)."""
-    from ..models import Signal
 
     if isinstance(case, Signal) and case.reported_by_id == user.pk:
         return True  # S1/S5: whoever reports a signal may attach what they have
     if not user.has_perm("cases.add_evidencefile"):
         return False
     if case is not None:
-        from ..selectors import visible_to
-
         return visible_to(user, type(case)).filter(pk=case.pk).exists()
     if dossiers_visible_to(user).filter(pk=client.pk).exists():
         return True
@@ -238,7 +236,6 @@ def evidence_store(
 
 
 def _enqueue_extraction(pk: int) -> None:
-    from ..tasks import extract_evidence_text
 
     extract_evidence_text.enqueue(pk)
 

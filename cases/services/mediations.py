@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import CaseEvent, CertificationDecision, Mediation, Notary
+from ..models import CaseEvent, CertificationDecision, LetterTemplate, Mediation, Notary
 from ..permissions import can_keep_register
 from ..procedure import applicable_procedure_version
 from ..transitions import case_open, transition_apply
@@ -118,7 +118,6 @@ def _letter(locked, kind, by, context=None):
 def mediation_propose(*, mediation: Mediation, notaries, by) -> Mediation:
     """E2: offer the claimant three notaries from their region, none with a tie to
     either party; the proposal letter informs the claimant (E6)."""
-    from ..models import LetterTemplate
 
     notaries = list(notaries)
 
@@ -351,7 +350,6 @@ def mediation_inform_claimant(
 ) -> Mediation:
     """E6: record that the claimant was informed of the steps so far (by letter,
     generated and filed here, or as described in ``how``)."""
-    from ..models import LetterTemplate
 
     def effect(locked):
         if not send_letter and not how.strip():

@@ -21,6 +21,12 @@ from ..models import (
     EvidenceFile,
     Notary,
 )
+from ..services import (
+    certificate_adjust,
+    certificate_issue,
+    decision_record,
+    decision_update,
+)
 from .admin_base import (
     PortalSnippetViewSet,
     ScopedSnippetViewSet,
@@ -32,7 +38,6 @@ from .admin_base import (
 
 class DecisionCreateMixin(ServiceErrorsMixin):
     def save_instance(self):
-        from ..services import decision_record
 
         data = self.form.cleaned_data
         return decision_record(
@@ -47,7 +52,6 @@ class DecisionCreateMixin(ServiceErrorsMixin):
 
 class DecisionEditMixin(ServiceErrorsMixin):
     def save_instance(self):
-        from ..services import decision_update
 
         data = self.form.cleaned_data
         return decision_update(
@@ -61,7 +65,6 @@ class DecisionEditMixin(ServiceErrorsMixin):
 
 class CertificateCreateMixin(ServiceErrorsMixin):
     def save_instance(self):
-        from ..services import certificate_issue
 
         data = self.form.cleaned_data
         return certificate_issue(
@@ -80,7 +83,6 @@ class CertificateEditMixin(ServiceErrorsMixin):
     stays as it was."""
 
     def save_instance(self):
-        from ..services import certificate_adjust
 
         data = self.form.cleaned_data
         return certificate_adjust(

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from documents.models import ProcedurePage
+
 from .result import ParsedDocument
 
 
@@ -23,7 +25,6 @@ class ImportOutcome:
 
 def next_free_code() -> str:
     """The first "P-NN" after the highest code in use."""
-    from documents.models import ProcedurePage
 
     numbers = [
         int(m.group(1))
@@ -57,8 +58,6 @@ def procedure_import(
     PermissionDenied; writes nothing then.
     """
     from wagtail.log_actions import log
-
-    from documents.models import ProcedurePage
 
     code = (code or "").strip() or document.code or next_free_code()
     given_version = (version_label or "").strip()
