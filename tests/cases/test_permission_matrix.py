@@ -344,7 +344,7 @@ DECIDER_AUDIT_BUG = (
     "decider of a decision gets 404 for its audit and never finds it listed."
 )
 SEARCH_NO_HITS_BUG = (
-    "BUG: search/backends/whoosh/backend.py _do_search() passes limit=self.stop "
+    "FIXED: search/backends/whoosh/results.py _do_search() passed limit=self.stop "
     "to Whoosh; an admin listing search without hits slices [0:0], Whoosh raises "
     "'ValueError: limit must be >= 1' and the page answers 500."
 )

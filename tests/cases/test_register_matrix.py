@@ -1636,7 +1636,7 @@ def test_closing_one_mediation_keeps_the_notarys_access_for_another(world, clien
 EMPTY_INDEX_SEARCH_BUG = (
     "FIXED (regression test): search/backends/whoosh/storage.py pk_to_docnum() calls "
     "reader.column_reader('pk'), which Whoosh's empty reader does not implement: "
-    "a search whose scope is a subquery (Untranslatable, backend.py _allowed()) "
+    "a search whose scope is a subquery (Untranslatable, results.py _allowed()) "
     "on an index without documents raises NotImplementedError, so the admin page "
     "search answers 500 until the first page is indexed."
 )

@@ -17,7 +17,8 @@ from wagtail.search.backends import get_search_backend
 
 from cases.models import Complaint
 from portal.roles import CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
-from search.backends.whoosh import backend as whoosh_backend
+from search.backends.whoosh import results as whoosh_results
+from search.backends.whoosh.schema import filter_field_name
 from tests.factories import ClientFactory, UserFactory
 from tests.search.test_search_page import local, make_complaint, whoosh_only
 
@@ -87,13 +88,13 @@ def test_column_and_term_facets_agree(complaints):
     for field_name in ("handler_id", "received_at", "client_id"):
         compiler = results.query_compiler
         field = compiler._get_filterable_field(field_name)
-        name = whoosh_backend.filter_field_name(Complaint, field)
+        name = filter_field_name(Complaint, field)
         spec = index.layout.specs[name]
         whoosh_field = reader.schema[name]
-        by_column = whoosh_backend._facet_from_column(
+        by_column = whoosh_results._facet_from_column(
             reader, name, whoosh_field, spec, docs
         )
-        by_terms = whoosh_backend._facet_from_terms(
+        by_terms = whoosh_results._facet_from_terms(
             reader, name, whoosh_field, spec, docs
         )
         assert sorted(by_column, key=repr) == sorted(by_terms, key=repr), field_name
@@ -101,21 +102,21 @@ def test_column_and_term_facets_agree(complaints):
 
 def test_count_and_facets_of_one_query_run_it_once(complaints, monkeypatch):
     calls = []
-    original = whoosh_backend.WhooshSearchResults._run
+    original = whoosh_results.WhooshSearchResults._run
 
     def counting(self, *args, **kwargs):
         calls.append(kwargs.get("limit"))
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(whoosh_backend.WhooshSearchResults, "_run", counting)
+    monkeypatch.setattr(whoosh_results.WhooshSearchResults, "_run", counting)
     scopes = []
-    allowed = whoosh_backend.WhooshSearchResults._allowed
+    allowed = whoosh_results.WhooshSearchResults._allowed
 
     def counting_scope(self, *args):
         scopes.append(1)
         return allowed(self, *args)
 
-    monkeypatch.setattr(whoosh_backend.WhooshSearchResults, "_allowed", counting_scope)
+    monkeypatch.setattr(whoosh_results.WhooshSearchResults, "_allowed", counting_scope)
     results = _results()
     assert results.count() == 4
     assert sum(results.facet("state").values()) == 4

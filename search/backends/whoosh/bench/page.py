@@ -1,6 +1,6 @@
 """The whole search page, measured on the benchmark corpus (``benchmark_search``).
 
-The three engines of :mod:`.harness` answer "the top 10 for this user"; the page
+The three engines of :mod:`.queries` answer "the top 10 for this user"; the page
 ``/zoeken/`` does more for the same query: a count per kind, the kind, status,
 client and year facets, highlighted snippets of the ten hits shown. This times
 :func:`search.selectors.site_search`, the function behind the page, per user,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from .harness import USERS, percentile
+from .queries import USERS, percentile
 
 
 def measure_page(setup: dict, rounds: int, out) -> dict:

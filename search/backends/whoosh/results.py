@@ -1,0 +1,282 @@
+"""The read side of the backend: lazily evaluated search results and facets.
+
+Running a compiled query under the user's scope (the allowed set is applied
+before the top-k cut), fetching the page from the database, counting and
+faceting. Apart from ``index`` because this is what every search page runs,
+and where confidentiality is kept; the rules are in ``filters``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+
+from django.db.models import Count
+from modelsearch.backends.base import BaseSearchResults, FilterFieldError
+from whoosh.columns import NumericColumn
+
+from .combine import EVERY, NOTHING
+from .docset import restrict
+from .filters import Untranslatable
+from .mapping import filter_field_name, from_index_value
+
+#: Allowed sets smaller than this share of the index are intersected inside
+#: the matcher (see ``docset``); larger ones use Whoosh's ``filter=``.
+INTERSECT_BELOW = 0.3
+
+
+class WhooshSearchResults(BaseSearchResults):
+    """Lazily evaluated search results; see ``filters`` for the filter rules."""
+
+    supports_facet = True
+
+    def __init__(self, backend, query_compiler, prefetch_related=None):
+        super().__init__(backend, query_compiler, prefetch_related=prefetch_related)
+        self._shared: dict = {}
+
+    def _clone(self):
+        new = super()._clone()
+        new._shared = self._shared
+        return new
+
+    def _context(self):
+        """(index, searcher, query, allowed), once per query: shared by the
+        clones, so the page's count, facets and slice translate the user's
+        scope (its subqueries) and materialise the allowed set only once."""
+        shared = self._shared
+        if "context" not in shared:
+            compiler = self.query_compiler
+            index = self.backend.get_index_for_model(compiler.queryset.model)
+            compiler.prepare(index.layout)
+            searcher = index.store.searcher()
+            query = compiler.whoosh_query(index.layout)
+            allowed = self._allowed(index, searcher)
+            shared["context"] = (index, searcher, query, allowed)
+        return shared["context"]
+
+    def _allowed(self, index, searcher):
+        """The allowed docnums: None (all), or a set (possibly empty)."""
+        compiler = self.query_compiler
+        try:
+            engine_filter = compiler.engine_filter()
+        except Untranslatable:
+            mapping = index.store.pk_to_docnum(searcher)
+            pks = compiler.queryset.order_by().values_list("pk", flat=True)
+            return {mapping[key] for key in map(str, pks) if key in mapping}
+        if engine_filter is EVERY:
+            return None
+        if engine_filter is NOTHING:
+            return set()
+        # Materialised here (not by Whoosh) because Whoosh treats an empty
+        # filter set as "no filter": that would leak every document.
+        return set(searcher.docs_for_query(engine_filter))
+
+    def _run(
+        self,
+        searcher,
+        query,
+        allowed,
+        *,
+        limit,
+        sortedby=None,
+        reverse=False,
+        scored=True,
+    ):
+        if (
+            allowed is not None
+            and query is not EVERY
+            and len(allowed) <= searcher.doc_count_all() * INTERSECT_BELOW
+        ):
+            query, allowed = restrict(query, allowed), None
+        return searcher.search(
+            query,
+            filter=allowed,
+            limit=limit,
+            sortedby=sortedby,
+            reverse=reverse,
+            scored=scored,
+            terms=False,
+        )
+
+    def _do_search(self):
+        compiler = self.query_compiler
+        if self.stop is not None and self.stop <= self.start:
+            return []  # an empty slice: Whoosh refuses a limit below 1
+        index, searcher, query, allowed = self._context()
+        if query is NOTHING or allowed == set():
+            return []
+        sort = compiler.sort_spec()
+        if sort is None:
+            return self._search_ordered_by_database(index, searcher, query, allowed)
+        sortedby, reverse = _sorting(sort)
+        results = self._run(
+            searcher,
+            query,
+            allowed,
+            limit=self.stop,
+            sortedby=sortedby,
+            reverse=reverse,
+            scored=compiler.order_by_relevance or self._score_field is not None,
+        )
+        end = (
+            len(results.top_n)
+            if self.stop is None
+            else min(self.stop, len(results.top_n))
+        )
+        pk_column = index.store.pk_column(searcher)
+        # With field ordering Whoosh puts sort keys where scores would be.
+        relevance = compiler.order_by_relevance
+        page = []
+        for position in range(self.start, end):
+            docnum = results.docnum(position)
+            score = results.score(position) if relevance else 0.0
+            page.append((_text(pk_column[docnum]), score))
+        objects = self._fetch([pk for pk, _ in page])
+        hits = []
+        for pk, score in page:
+            obj = objects.get(pk)
+            if obj is None:
+                continue  # deleted, or no longer allowed: never shown
+            if self._score_field is not None:
+                setattr(obj, self._score_field, float(score or 0.0))
+            hits.append(obj)
+        return hits
+
+    def _queryset_for_fetch(self):
+        queryset = self.query_compiler.queryset
+        if queryset.query.is_sliced or queryset.query.combinator:
+            queryset = queryset.model._default_manager.all()
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+    def _fetch(self, pks):
+        """Fetch the page's objects in one query, re-checking the queryset."""
+        if not pks:
+            return {}
+        queryset = self._queryset_for_fetch().filter(pk__in=pks).order_by()
+        return {str(obj.pk): obj for obj in queryset}
+
+    def _search_ordered_by_database(self, index, searcher, query, allowed):
+        results = self._run(searcher, query, allowed, limit=None, scored=False)
+        pk_column = index.store.pk_column(searcher)
+        pks = [_text(pk_column[docnum]) for docnum in results.docs()]
+        if not pks:
+            return []
+        queryset = self._queryset_for_fetch().filter(pk__in=pks)
+        if not queryset.query.order_by:
+            queryset = queryset.order_by("-pk")
+        hits = list(queryset[self.start : self.stop])
+        if self._score_field is not None:
+            for obj in hits:
+                setattr(obj, self._score_field, 0.0)
+        return hits
+
+    def _matched(self):
+        """(index, searcher, matched docnums), computed once per query and
+        shared by the clones of this results object: a search page asks one
+        query for its count and several facets."""
+        shared = self._shared
+        if "matched" not in shared:
+            index, searcher, query, allowed = self._context()
+            if query is NOTHING or allowed == set():
+                docs = set()
+            else:
+                docs = set(
+                    self._run(searcher, query, allowed, limit=None, scored=False).docs()
+                )
+            shared["matched"] = (index, searcher, docs)
+        return shared["matched"]
+
+    def _do_count(self):
+        _index, _searcher, docs = self._matched()
+        total = len(docs)
+        stop = total if self.stop is None else min(total, self.stop)
+        return max(0, stop - self.start)
+
+    def facet(self, field_name):
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f'index.FilterField("{field_name}") to '
+                f"{compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        index, searcher, docs = self._matched()
+        if not docs:
+            return OrderedDict()
+        name = filter_field_name(compiler.queryset.model, field)
+        spec = index.layout.specs.get(name)
+        if spec is None:
+            return self._facet_in_database(index, searcher, docs, field_name)
+        reader = searcher.reader()
+        whoosh_field = reader.schema[name]
+        if isinstance(whoosh_field.column_type, NumericColumn) and not spec.multi:
+            counts = _facet_from_column(reader, name, whoosh_field, spec, docs)
+        else:
+            counts = _facet_from_terms(reader, name, whoosh_field, spec, docs)
+        counts.sort(key=lambda item: -item[1])
+        return OrderedDict(counts)
+
+    def _facet_in_database(self, index, searcher, docs, field_name):
+        pk_column = index.store.pk_column(searcher)
+        pks = [_text(pk_column[docnum]) for docnum in docs]
+        rows = (
+            self._queryset_for_fetch()
+            .filter(pk__in=pks)
+            .values(field_name)
+            .annotate(count=Count("pk"))
+            .order_by("-count")
+        )
+        return OrderedDict((row[field_name], row["count"]) for row in rows)
+
+
+def _facet_from_terms(reader, name, whoosh_field, spec, docs) -> list:
+    """Counts per indexed value, walking the field's terms: for fields with few
+    distinct values (a state, a kind) or several values per document."""
+    counts = []
+    covered: set[int] = set()
+    for term in whoosh_field.sortable_terms(reader, name):
+        matching = docs.intersection(reader.postings(name, term).all_ids())
+        if matching:
+            covered |= matching
+            value = from_index_value(spec.vtype, whoosh_field.from_bytes(term))
+            counts.append((value, len(matching)))
+    missing = len(docs) - len(covered)
+    if missing:
+        counts.append((None, missing))
+    return counts
+
+
+def _facet_from_column(reader, name, whoosh_field, spec, docs) -> list:
+    """Counts per value read from the field's column for the matched documents
+    only: a date or a foreign key has about as many distinct values as there
+    are documents, so walking the terms would read the whole field. A document
+    without a value holds the column's default (outside every real value)."""
+    column = reader.column_reader(name, translate=False)
+    raw = Counter(map(column.__getitem__, sorted(docs)))
+    default = whoosh_field.column_type._default
+    counts = []
+    for value, n in raw.items():
+        if value == default:
+            counts.append((None, n))
+        else:
+            typed = whoosh_field.from_column_value(value)
+            counts.append((from_index_value(spec.vtype, typed), n))
+    return counts
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _sorting(sort):
+    from whoosh.sorting import FieldFacet, MultiFacet
+
+    if not sort:
+        return None, False
+    if len(sort) == 1:
+        name, reverse = sort[0]
+        return FieldFacet(name), reverse
+    return MultiFacet([FieldFacet(name, reverse=rev) for name, rev in sort]), False
