@@ -78,6 +78,12 @@ def case_upload(request, kind, pk):
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    report_stored(request, stored)
+    return redirect(url_name, pk=case.pk)
+
+
+def report_stored(request, stored) -> None:
+    """Tell the uploader which files were kept (the refused ones say why)."""
     if stored:
         messages.success(
             request,
@@ -88,4 +94,3 @@ def case_upload(request, kind, pk):
             )
             % {"n": len(stored), "names": ", ".join(e.original_name for e in stored)},
         )
-    return redirect(url_name, pk=case.pk)

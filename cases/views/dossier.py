@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import log
@@ -36,6 +35,7 @@ from ..services import (
     evidence_upload,
 )
 from ..services.evidence import can_upload_evidence
+from .case_files import report_stored
 from .errors import add_service_errors
 
 # Inline PDFs get a sandboxing policy: no scripts, no forms, nothing loaded.
@@ -99,16 +99,7 @@ def admin_evidence_upload(request, pk):
             refused.append(" ".join(exc.messages))
         except PermissionDenied as exc:
             refused.append(str(exc))
-    if stored:
-        messages.success(
-            request,
-            ngettext(
-                "%(n)d bestand toegevoegd: %(names)s",
-                "%(n)d bestanden toegevoegd: %(names)s",
-                len(stored),
-            )
-            % {"n": len(stored), "names": ", ".join(e.original_name for e in stored)},
-        )
+    report_stored(request, stored)
     for reason in refused:
         messages.error(request, reason)
     return redirect("cases_admin:dossier", pk=client.pk)
