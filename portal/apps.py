@@ -27,3 +27,6 @@ class PortalConfig(AppConfig):
         # After every migrate (and after a test database flush) the role groups get
         # exactly the permissions of portal.roles.
         post_migrate.connect(_sync_roles, dispatch_uid="portal.roles_sync")
+        from .accounts import audit
+
+        audit.connect()

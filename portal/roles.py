@@ -177,6 +177,19 @@ def holds_role(user, code: str) -> bool:
     return user is not None and code in getattr(user, "role_codes", ())
 
 
+def is_external_notary(user) -> bool:
+    """Whether ``user`` is an external mediation notary and nothing else (E4):
+    not staff, so confined to the dossier of a consented mediation and the
+    procedures that apply to it. A superuser or a member of staff who also holds
+    the notary role is not confined by it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return False
+    own = set(getattr(user, "role_codes", ()))
+    return own == {EXTERNAL_MEDIATOR}
+
+
 def has_register_access(user) -> bool:
     """Whether ``user`` sees the whole case register (the register roles)."""
     return bool(
@@ -185,6 +198,26 @@ def has_register_access(user) -> bool:
         and user.is_active
         and user.has_perm(REGISTER_PERMISSION)
     )
+
+
+# Issue 18 (OWASP ASVS 2.x: a second factor for users of sensitive data): every
+# role that sees dossiers or the register; the assessor reads procedures only.
+SECOND_FACTOR_ROLES = (
+    QUALITY_OFFICER,
+    OFFICE_MANAGER,
+    MANAGEMENT,
+    CORE_GROUP,
+    CERTIFICATION_DECIDER,
+    EXTERNAL_MEDIATOR,
+)
+
+
+def needs_second_factor(user) -> bool:
+    """Whether ``user``'s account must be protected by a second factor when the
+    portal requires one: superusers and every role that sees dossiers."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return acts_as(user, *SECOND_FACTOR_ROLES) or has_register_access(user)
 
 
 def role_group(code: str):

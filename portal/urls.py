@@ -6,11 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .accounts import urls as account_urls
+from .accounts.views import ThrottledPasswordResetView
 
 portal_patterns = (
     [
         path("inloggen/", views.LoginView.as_view(), name="login"),
         path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+        *account_urls.patterns,
     ],
     "portal",
 )
@@ -21,6 +24,12 @@ urlpatterns = [
     path("", include("documents.quality_urls")),
     path("", include("documents.urls")),
     path("zoeken/", include("search.urls")),
+    # Wagtail's password reset, throttled per address (issue 18, item 1).
+    path(
+        settings.PORTAL_ADMIN_PREFIX.strip("/") + "/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path(settings.PORTAL_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
 ]

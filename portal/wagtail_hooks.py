@@ -1,8 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from .accounts import admin_views
 from .dashboard import DashboardPanel
+from .roles import has_register_access
 from .scoping import pages_known_to
 
 
@@ -39,3 +43,49 @@ def page_chooser_only_known_pages(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_only_known_pages(parent_page, pages, request):
     return pages.filter(pk__in=pages_known_to(request.user).values("pk"))
+
+
+@hooks.register("register_admin_urls")
+def register_security_urls():
+    patterns = (
+        [
+            path("", admin_views.security_index, name="index"),
+            path("opheffen/", admin_views.lockout_lift_view, name="lockout_lift"),
+            path(
+                "tweede-stap/<int:pk>/wissen/",
+                admin_views.second_factor_reset_view,
+                name="second_factor_reset",
+            ),
+        ],
+        "portal_security",
+    )
+    return [path("beveiliging/", include(patterns))]
+
+
+@hooks.register("register_settings_menu_item")
+def security_menu_item():
+    class RegisterOnlyMenuItem(MenuItem):
+        def is_shown(self, request):
+            return has_register_access(request.user)
+
+    return RegisterOnlyMenuItem(
+        _("Aanmelden en beveiliging"),
+        reverse("portal_security:index"),
+        icon_name="lock",
+        order=50,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    for action, label in (
+        ("portal.login", _("Ingelogd")),
+        ("portal.logout", _("Uitgelogd")),
+        ("portal.login.failed", _("Mislukte inlogpoging")),
+        ("portal.lockout", _("Geblokkeerd na te veel mislukte pogingen")),
+        ("portal.lockout.lifted", _("Blokkade opgeheven")),
+        ("portal.second_factor.enrolled", _("Tweestapsverificatie ingesteld")),
+        ("portal.second_factor.reset", _("Tweestapsverificatie gewist")),
+        ("portal.second_factor.recovery_used", _("Herstelcode gebruikt")),
+    ):
+        actions.register_action(action, label, label)

@@ -5,6 +5,7 @@ file is read only when ``DJANGO_READ_DOT_ENV_FILE=true`` so that nothing is pick
 accident on a server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "guardian",
+    # Accounts (issue 18): lockout after failed logins, and the second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,11 +65,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.SessionIdleMiddleware",
+    "portal.accounts.middleware.SecondFactorMiddleware",
     "portal.middleware.IntranetLoginRequiredMiddleware",
     "portal.scoping.ObjectScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security_headers.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -97,6 +109,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out username/address pair
+    # before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -112,11 +127,47 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Lockout (issue 18, item 1; OWASP ASVS 2.2.1): after this many failed logins for one
+# account from one address, that pair is locked for the cool-off time. It counts the
+# portal's login, the admin's login and wrong second-factor codes alike.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
+# No Django admin here: lockouts are shown and lifted in the Wagtail admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Behind a proxy, set PORTAL_CLIENT_IP_HEADER (e.g. HTTP_X_FORWARDED_FOR) so that
+# the lockout counts per client and not per proxy.
+PORTAL_CLIENT_IP_HEADER = env("PORTAL_CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.lockout.client_ip"
+# Password-reset requests per address within the cool-off time.
+PORTAL_PASSWORD_RESET_LIMIT = env.int("PORTAL_PASSWORD_RESET_LIMIT", default=5)
+
+# Second factor (issue 18, item 2): "required" makes every account that sees
+# dossiers or the register enrol a TOTP app and give a code after each password;
+# "optional" asks a code only of those who enrolled. Production defaults to
+# "required" (production.py); `make run` keeps "optional" for newcomers.
+PORTAL_SECOND_FACTOR = env("PORTAL_SECOND_FACTOR", default="optional")
+OTP_TOTP_ISSUER = env("PORTAL_OTP_ISSUER", default="Kwaliteitsportaal")
+PORTAL_RECOVERY_CODES = 10
+
+# Sessions (issue 18, item 3): end after 30 minutes without activity and when the
+# browser closes. A password change ends the account's other sessions (Django
+# checks each session's password hash).
+SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "/"
@@ -238,3 +289,35 @@ PORTAL_COMPLAINTS_PROCEDURE_CODE = env(
 )
 # E4: a notary's access to the dossier ends at closing, and at the latest after this.
 PORTAL_MEDIATION_ACCESS_DAYS = env.int("PORTAL_MEDIATION_ACCESS_DAYS", default=180)
+
+# Security headers (issue 18, item 4). One policy for the portal and the Wagtail
+# admin, also in the tests (tests/browser/test_csp.py fails on any violation).
+# Scripts only from our own origin: no inline script, no eval; the few inline
+# scripts of Wagtail's admin templates are replaced by script files
+# (templates/wagtailadmin/). Styles allow 'unsafe-inline' because the admin sets
+# style attributes in its markup (progress bars, icons, the page editor's
+# side panels); a style cannot run code. frame-ancestors is 'none' except for
+# Wagtail's preview, which the editor shows in a same-origin iframe
+# (portal.security_headers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Search and its autocomplete, per user: a bound no person reaches by typing
+# (the autocomplete asks once per pause in typing), only a script. None: no bound.
+PORTAL_SEARCH_RATE = env("PORTAL_SEARCH_RATE", default="120/m") or None
+CACHES = {"default": env.cache("PORTAL_CACHE_URL", default="locmemcache://")}

@@ -231,6 +231,8 @@ NOT_CONFIDENTIAL = {
     "wagtailadmin_tag_model_autocomplete": "tags per model, no objects",
     "wagtailadmin_editing_sessions:release": "the user's own editing session",
     "wagtailadmin_password_reset_confirm": "a password reset token",
+    "portal_security:": "staff accounts' lockouts and second factor (register "
+    "roles only: tests/portal/test_accounts_lockout.py, test_second_factor.py)",
     "wagtailcore_authenticate_with_password": "page view restrictions (none used)",
     "wagtailadmin_pages:type_use": "page types in use, no page",
     "wagtailadmin_pages:choose_parent": "a page type, no page",
