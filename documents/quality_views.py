@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -131,9 +133,12 @@ def acknowledgement_report(request):
                 ]
             )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
-        response["Content-Disposition"] = (
-            f'attachment; filename="leesbevestigingen-{today:%Y-%m-%d}.csv"'
+        # Who read what: the same headers as the register's exports.
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"leesbevestigingen-{today:%Y-%m-%d}.csv"
         )
+        response["X-Content-Type-Options"] = "nosniff"
+        add_never_cache_headers(response)
         return response
     totals = acknowledgement_totals()
     return render(

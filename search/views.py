@@ -13,6 +13,7 @@ import logging
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .backends.whoosh import SearchIndexLocked, SearchIndexUnavailable
@@ -20,8 +21,14 @@ from .forms import DATE, RELEVANCE, SearchForm, parse_query
 from .scoping import kinds_by_key
 from .selectors import site_search
 from .suggestions import autocomplete
+from .throttle import throttled
 
 logger = logging.getLogger(__name__)
+
+TOO_MANY = _(
+    "U hebt in korte tijd erg veel zoekopdrachten gegeven. Wacht een minuut en "
+    "probeer het opnieuw."
+)
 
 
 def _no_store(response):
@@ -43,7 +50,25 @@ def _with_links(values, params, name, **also):
     return values
 
 
+def _too_many_page(request, wait):
+    return _no_store(
+        render(
+            request,
+            "search/throttled.html",
+            {"message": TOO_MANY, "wait": wait},
+            status=429,
+        )
+    )
+
+
+def _too_many_json(request, wait):
+    return _no_store(
+        JsonResponse({"fout": str(TOO_MANY), "resultaten": []}, status=429)
+    )
+
+
 @require_GET
+@throttled("page", _too_many_page)
 def search(request):
     form = SearchForm(request.GET, kind_keys=kinds_by_key())
     values = form.values()
@@ -115,6 +140,7 @@ def search(request):
 
 
 @require_GET
+@throttled("suggestions", _too_many_json)
 def suggestions(request):
     """JSON for the search box: ``{"resultaten": [{"soort", "titel", "url"}]}``."""
     try:

@@ -20,6 +20,17 @@ def _isolated_files(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (the search bound, the password-reset bound)
+    start at zero in every test: user ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     from portal.demo import load_demo

@@ -36,10 +36,11 @@ from ..services import (
 )
 from ..services.evidence import can_upload_evidence
 from .case_files import report_stored
+from .downloads import as_download
 from .errors import add_service_errors
 
-# Inline PDFs get a sandboxing policy: no scripts, no forms, nothing loaded.
-PDF_CSP = "default-src 'none'; object-src 'none'; sandbox; frame-ancestors 'self'"
+# Evidence downloads get a sandboxing policy: no scripts, no forms, nothing loaded.
+DOWNLOAD_CSP = "default-src 'none'; object-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def _dossier_context(request, client):
@@ -162,18 +163,15 @@ def evidence_download(request, uuid):
             "sha256": evidence.sha256,
         },
     )
+    # Always saved, never shown in the portal's origin (a PDF can carry script);
+    # should a browser show it anyway, it is sandboxed.
     is_pdf = evidence.content_type == "application/pdf"
     response = FileResponse(
         handle,
-        as_attachment=not is_pdf,
-        filename=evidence.original_name,
         content_type=evidence.content_type if is_pdf else "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if is_pdf:
-        response["Content-Security-Policy"] = PDF_CSP
-    return response
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    return as_download(response, evidence.original_name)
 
 
 @require_admin_access

@@ -23,6 +23,7 @@ from ..letters import (
 )
 from ..models import LetterTemplate
 from .admin_base import PortalSnippetViewSet
+from .downloads import as_download
 
 PREVIEW_LABEL = gettext_lazy("Voorbeeld (PDF)")
 
@@ -118,7 +119,5 @@ class LetterTemplateViewSet(PortalSnippetViewSet):
             raise PermissionDenied
         template = get_object_or_404(LetterTemplate, pk=pk)
         response = HttpResponse(letter_preview_pdf(template), "application/pdf")
-        response["Content-Disposition"] = (
-            f'inline; filename="voorbeeld-{template.kind}.pdf"'
-        )
-        return response
+        # Rendered here from the template with made-up data: shown in the browser.
+        return as_download(response, f"voorbeeld-{template.kind}.pdf", inline=True)

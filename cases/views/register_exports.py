@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .downloads import as_download
 from .register_rows import RegisterRow
 
 # -- export ------------------------------------------------------------------
@@ -76,9 +77,7 @@ def csv_response(table: list[list], *, filename: str | None = None) -> HttpRespo
     # A BOM and ';': Excel in a Dutch locale opens the file with the right
     # characters and columns by double-clicking it.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{filename or _filename("csv")}"'
-    )
+    as_download(response, filename or _filename("csv"))
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     for line in table:
@@ -123,5 +122,4 @@ def xlsx_response(table: list[list]) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    return as_download(response, _filename("xlsx"))

@@ -292,20 +292,16 @@ PORTAL_MEDIATION_ACCESS_DAYS = env.int("PORTAL_MEDIATION_ACCESS_DAYS", default=1
 
 # Security headers (issue 18, item 4). One policy for the portal and the Wagtail
 # admin, also in the tests (tests/browser/test_csp.py fails on any violation).
-# Scripts only from our own origin: no inline script, no eval; the few inline
-# scripts of Wagtail's admin templates are replaced by script files
-# (templates/wagtailadmin/). Styles allow 'unsafe-inline' because the admin sets
-# style attributes in its markup (progress bars, icons, the page editor's
-# side panels); a style cannot run code. frame-ancestors is 'none' except for
-# Wagtail's preview, which the editor shows in a same-origin iframe
-# (portal.security_headers).
+# Scripts and styles only from our own origin: no inline script, style or eval in
+# the portal's templates. frame-ancestors is 'none', except for Wagtail's preview,
+# which the editor shows in a same-origin iframe (portal.security_headers).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "font-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
         "object-src": ["'none'"],
@@ -313,6 +309,15 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+# The Wagtail admin (below PORTAL_ADMIN_PREFIX) needs more, and gets it only there:
+# inline scripts, which Wagtail 8 writes itself for every chooser, date field and
+# inline panel and runs again when a form row is added (wagtail/wagtail#1288);
+# style attributes in its markup; blob: images for the previews of uploads.
+PORTAL_ADMIN_CSP_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

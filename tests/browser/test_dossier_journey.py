@@ -116,7 +116,8 @@ def test_office_uploads_two_files_and_an_outside_assessor_gets_not_found(
     assert download.suggested_filename == TXT_NAME
     assert Path(download.path()).read_bytes() == TXT_BYTES
 
-    # The PDF is shown inline, sandboxed; fetched with the office manager's cookies.
+    # The PDF is a download too, sandboxed should a browser show it anyway;
+    # fetched with the office manager's cookies.
     pdf_url = base + pdf_link.get_attribute("href")
     response = page.request.get(pdf_url)
     assert response.status == 200

@@ -210,7 +210,9 @@ def test_upload_without_files_says_what_to_do(client, office):
     assert "zonder bestand" in response.content.decode()
 
 
-def test_pdf_download_is_inline_with_nosniff_and_a_sandboxing_csp(client, office):
+def test_pdf_download_is_an_attachment_with_nosniff_and_a_sandboxing_csp(
+    client, office
+):
     from weasyprint import HTML
 
     dossier = ClientFactory()
@@ -223,9 +225,10 @@ def test_pdf_download_is_inline_with_nosniff_and_a_sandboxing_csp(client, office
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_non_pdf_download_is_an_attachment(client, office):

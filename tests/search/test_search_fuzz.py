@@ -37,6 +37,14 @@ SEED = 20261204
 VALUES_PER_PARAMETER = 200
 SECONDS_PER_PARAMETER = 60.0
 
+
+@pytest.fixture(autouse=True)
+def _no_search_bound(settings):
+    # Hundreds of requests a minute as one user: what the bound is there to stop
+    # (tests/portal/test_security_headers.py tests the bound itself).
+    settings.PORTAL_SEARCH_RATE = None
+
+
 EDGE_NUMBERS = [
     "0",
     "-0",
