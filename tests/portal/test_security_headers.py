@@ -167,14 +167,20 @@ def test_register_exports_are_downloads_never_sniffed_nor_cached(
     _assert_download(response, f".{ext}")
 
 
-def test_the_letter_preview_is_a_download_never_cached(client, quality):
+def test_the_letter_preview_is_shown_inline_never_cached_nor_sniffed(
+    client, quality
+):
+    # The portal rendered it itself (made-up data): shown at once in the browser.
     template = letter_template(LetterTemplate.Kind.APPEAL_ACK)
     client.force_login(quality)
     response = client.get(
         reverse("wagtailsnippets_cases_lettertemplate:preview_pdf", args=[template.pk])
     )
-    _assert_download(response, "voorbeeld-")
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert "voorbeeld-" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_read_acknowledgements_export_is_a_download_never_cached(client, quality):
