@@ -20,6 +20,7 @@ Who sees what:
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -47,8 +48,16 @@ from .models import (
 from .permissions import can_read_lessons, has_register_access
 
 
-def _unexpired(qs: QuerySet) -> QuerySet:
-    return qs.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+def _unexpired(qs: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    now = now or timezone.now()
+    return qs.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def is_unexpired(
+    expires_at: datetime.datetime | None, now: datetime.datetime | None = None
+) -> bool:
+    """`_unexpired` for one row already read (the Toegang panel's expired grants)."""
+    return expires_at is None or expires_at > (now or timezone.now())
 
 
 def _granted_ids(user, user_model, group_model, codename: str) -> Q:
@@ -61,22 +70,68 @@ def _granted_ids(user, user_model, group_model, codename: str) -> Q:
     return Q(pk__in=by_user) | Q(pk__in=by_group)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A role a person holds in a row that opens (part of) a dossier: the scoping
+    selectors ask it from the person's side, the Toegang panel
+    (`cases.selectors_access.dossier_access`) from the client's side, so that the
+    panel cannot say otherwise than the selectors enforce."""
+
+    key: str
+    model: type
+    person: str  # the field naming the person (foreign key or many-to-many)
+    client: str  # the path from the row to its client's pk
+    audit: str = ""  # the path from the row to the audit it opens ("": none)
+
+    def rows_of(self, user) -> QuerySet:
+        return self.model.objects.filter(**{self.person: user})
+
+    def rows_about(self, client: Client) -> QuerySet:
+        return self.model.objects.filter(**{self.client: client.pk})
+
+
+# Whole dossiers through a case (C4: a complaint's handler; A8: an appeal's
+# assigned decider).
+DOSSIER_RELATIONS = (
+    Relation("complaint_handler", Complaint, "handler", "client_id"),
+    Relation("appeal_decider", Appeal, "decider", "decision__audit__client_id"),
+)
+# One audit's part of a dossier: its team, and the decider of a decision on it.
+AUDIT_RELATIONS = (
+    Relation("team_leader", Audit, "team_leader", "client_id", audit="pk"),
+    Relation("assessor", Audit, "assessors", "client_id", audit="pk"),
+    Relation(
+        "decision_decider",
+        CertificationDecision,
+        "decider",
+        "audit__client_id",
+        audit="audit_id",
+    ),
+)
+# (user table, group table, codename, path from a grant to its client's pk)
+DOSSIER_GRANTS = (
+    ClientUserObjectPermission,
+    ClientGroupObjectPermission,
+    "view_client",
+    "content_object_id",
+)
+AUDIT_GRANTS = (
+    AuditUserObjectPermission,
+    AuditGroupObjectPermission,
+    "view_audit",
+    "content_object__client_id",
+)
+
+
 def _dossier_client_q(user) -> Q:
     """Whole dossiers: granted ones, and those a case role gives (C4: a complaint's
     handler; A8: an appeal's assigned decider). The case roles are derived from the
     cases themselves, not stored as grants, so replacing a handler or decider ends
     exactly that access and never another one the person still has."""
-    return (
-        _granted_ids(
-            user, ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"
-        )
-        | Q(pk__in=Complaint.objects.filter(handler=user).values("client_id"))
-        | Q(
-            pk__in=Appeal.objects.filter(decider=user).values(
-                "decision__audit__client_id"
-            )
-        )
-    )
+    q = _granted_ids(user, *DOSSIER_GRANTS[:3])
+    for relation in DOSSIER_RELATIONS:
+        q |= Q(pk__in=relation.rows_of(user).values(relation.client))
+    return q
 
 
 def _dossier_client_ids(user) -> QuerySet:
@@ -93,16 +148,10 @@ def audits_visible_to(user) -> QuerySet[Audit]:
         return Audit.objects.none()
     if has_register_access(user):
         return Audit.objects.all()
-    team = Audit.objects.filter(Q(team_leader=user) | Q(assessors=user)).values("pk")
-    decided = CertificationDecision.objects.filter(decider=user).values("audit_id")
-    return Audit.objects.filter(
-        Q(pk__in=team)
-        | Q(pk__in=decided)
-        | _granted_ids(
-            user, AuditUserObjectPermission, AuditGroupObjectPermission, "view_audit"
-        )
-        | Q(client__in=_dossier_client_ids(user))
-    )
+    q = _granted_ids(user, *AUDIT_GRANTS[:3]) | Q(client__in=_dossier_client_ids(user))
+    for relation in AUDIT_RELATIONS:
+        q |= Q(pk__in=relation.rows_of(user).values(relation.audit))
+    return Audit.objects.filter(q)
 
 
 def decisions_visible_to(user) -> QuerySet[CertificationDecision]:
@@ -182,15 +231,19 @@ def signals_visible_to(user) -> QuerySet[Signal]:
 
 
 def _mediations_open_to_notary(user) -> QuerySet[Mediation]:
-    # E4: from double consent until closing (and never past access_until).
+    return open_mediations().filter(notary__user=user)
+
+
+def open_mediations(now: datetime.datetime | None = None) -> QuerySet[Mediation]:
+    """E4: mediations whose notary sees the dossier now: from double consent until
+    closing (and never past access_until)."""
     return Mediation.objects.filter(
-        notary__user=user,
         state__in=[
             Mediation.State.CONSENTED,
             Mediation.State.SESSION_HELD,
             Mediation.State.EVALUATED,
         ],
-        access_until__gt=timezone.now(),
+        access_until__gt=now or timezone.now(),
     )
 
 
@@ -217,6 +270,36 @@ def mediations_visible_to(user) -> QuerySet[Mediation]:
     if has_register_access(user):
         return Mediation.objects.all()
     return _mediations_open_to_notary(user)
+
+
+def procedure_codes_named_for(user) -> set[str]:
+    """E4: the codes of the procedures the mediations ``user`` mediates now name
+    (besides the complaints and appeals procedure, which always applies): what a
+    notary may read of the quality system while her access lasts."""
+    if _is_anonymous(user):
+        return set()
+    codes: set[str] = set()
+    for named in _mediations_open_to_notary(user).values_list(
+        "procedure_codes", flat=True
+    ):
+        codes.update(named or ())
+    return codes
+
+
+def dossier_grants_of(user) -> list[tuple[Client, datetime.datetime | None]]:
+    """(client, until) for every unexpired grant of a whole dossier to ``user``
+    personally, soonest end first; ``until`` is None for a grant without end.
+    What an external notary's dashboard says of her access (E4)."""
+    if _is_anonymous(user):
+        return []
+    grants = _unexpired(
+        ClientUserObjectPermission.objects.filter(
+            user=user, permission__codename="view_client"
+        )
+    ).select_related("content_object")
+    rows = [(g.content_object, g.expires_at) for g in grants]
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return sorted(rows, key=lambda row: (row[1] or far, row[0].name))
 
 
 def complaint_lessons(user):

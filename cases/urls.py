@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    access,
     appeals,
     case_files,
     client_signals,
@@ -27,6 +28,16 @@ admin_urlpatterns = (
             "<int:pk>/bewijs-toevoegen/",
             dossier.admin_evidence_upload,
             name="evidence_upload",
+        ),
+        path(
+            "<int:pk>/toegang/verlenen/",
+            access.admin_access_grant,
+            name="access_grant",
+        ),
+        path(
+            "<int:pk>/toegang/<int:user_pk>/intrekken/",
+            access.admin_access_revoke,
+            name="access_revoke",
         ),
         path("register/", register.register_list, name="register"),
         path(

@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from portal.dashboard import DashboardPanel
+from portal.roles import is_external_notary
 
 from .models import (
     Appeal,
@@ -19,7 +20,7 @@ from .models import (
 )
 from .panels import lessons_panel, register_panel
 from .permissions import can_qualify_signals, can_report_signal, has_register_access
-from .selectors import signals_visible_to
+from .selectors import dossier_grants_of, signals_visible_to
 from .urls import admin_urlpatterns
 from .views.admin import DossierViewSetGroup, RegisterViewSetGroup
 from .views.admin_base import DossierPermissionPolicy
@@ -127,6 +128,16 @@ def register_dossier_log_actions(actions):
         "portal.grant_expired", _("Toegang verlopen"), _("Toegang verlopen")
     )
     actions.register_action(
+        "portal.notary.deactivated",
+        _("Account notaris gedeactiveerd"),
+        _("Account van de notaris gedeactiveerd: de laatste toegang is beëindigd"),
+    )
+    actions.register_action(
+        "portal.notary.reactivated",
+        _("Account notaris geactiveerd"),
+        _("Account van de notaris weer geactiveerd na nieuwe toestemming"),
+    )
+    actions.register_action(
         "portal.decision.emailed",
         _("Beslissing verzonden"),
         _("Beslissing per e-mail verzonden"),
@@ -163,6 +174,25 @@ def my_cases_panel(request):
         order=10,
         context={"items": items, "may_report": may_report},
         empty_text=empty,
+    )
+
+
+@hooks.register("portal_dashboard_panels")
+def notary_access_panel(request):
+    """E4: an external notary sees until when she may read which dossier, or that
+    she has no access now."""
+    if not is_external_notary(request.user):
+        return None
+    return DashboardPanel(
+        key="toegang",
+        title=_("Uw toegang"),
+        template_name="cases/panels/notary_access.html",
+        order=1,
+        context={"grants": dossier_grants_of(request.user)},
+        empty_text=_(
+            "U hebt op dit moment geen toegang tot een klantdossier. U krijgt "
+            "toegang zodra beide partijen toestemming geven voor een mediation."
+        ),
     )
 
 

@@ -38,6 +38,7 @@ from .services import (
     change_request_open,
     review_record_no_change,
 )
+from .views import access_procedure
 
 
 @require_POST
@@ -50,6 +51,9 @@ def acknowledge(request, code, label):
     )
     if not version.page.live:
         raise Http404
+    # A procedure the reader may not open (an external notary's, E4) is not
+    # hers to acknowledge either: the same 404 as a missing one.
+    access_procedure(request.user, code)
     acknowledgement_record(version=version, user=request.user)
     messages.success(
         request,

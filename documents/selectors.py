@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from portal.roles import ASSESSOR, ROLES_BY_CODE
+from cases.selectors import procedure_codes_named_for
+from portal.roles import ASSESSOR, ROLES_BY_CODE, is_external_notary
 
 from .models import ChangeRequest, HandbookPage, ProcedurePage, ReadAcknowledgement
 
@@ -28,6 +29,17 @@ def handbook():
     """The (first) live quality handbook, or None."""
 
     return HandbookPage.objects.live().order_by("path").first()
+
+
+def procedure_choices() -> list[tuple[str, str]]:
+    """(code, "code title") of every live procedure, by code: what a case may
+    name as applying to it (E4, ``portal.hooks.PROCEDURE_CHOICES``)."""
+    return [
+        (code, f"{code} {title}")
+        for code, title in ProcedurePage.objects.live()
+        .order_by("code")
+        .values_list("code", "title")
+    ]
 
 
 def live_version_of(code: str) -> str:
@@ -146,12 +158,18 @@ def informed_users(page: ProcedurePage):
 
 
 def procedures_visible_to(user, request=None) -> QuerySet[ProcedurePage]:
-    """Live procedures the user may read: every signed-in user reads the whole
-    handbook (portal.wagtail_hooks), except sections under a Wagtail view
-    restriction the user does not pass. Drafts are never searched."""
+    """Live procedures the user may read: every signed-in member of staff reads
+    the whole handbook (portal.wagtail_hooks), except sections under a Wagtail
+    view restriction the user does not pass. An external notary reads only the
+    procedures that apply to the dispute she mediates (E4): the complaints and
+    appeals procedure and those her consented mediations name. Drafts are never
+    searched."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ProcedurePage.objects.none()
     pages = ProcedurePage.objects.live()
+    if is_external_notary(user):
+        codes = {settings.PORTAL_COMPLAINTS_PROCEDURE_CODE}
+        pages = pages.filter(code__in=codes | procedure_codes_named_for(user))
     for restriction in PageViewRestriction.objects.select_related("page"):
         if request is not None:
             passes = restriction.accept_request(request)

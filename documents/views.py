@@ -8,21 +8,29 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from portal.roles import is_external_notary
+
 from . import pdf
 from .compare import document_text, procedure_compare
 from .models import ProcedurePage, ProcedureVersion
+from .selectors import procedures_visible_to
 
 
 def access_procedure(user, code: str) -> ProcedurePage:
     """The procedure ``code`` if ``user`` may read it, else Http404 (the same answer
     for "does not exist" and "not for you"). Anyone logged in reads every live
     procedure, an anonymous visitor only the public ones (as page serving does);
-    a withdrawn procedure stays readable for those who may edit it."""
+    a withdrawn procedure stays readable for those who may edit it. An external
+    notary reads only the procedures that apply to her dispute (E4)."""
     page = ProcedurePage.objects.filter(code=code).first()
     if page is None:
         raise Http404
     if not user.is_authenticated:
         if page.live and page.publicly_visible:
+            return page
+        raise Http404
+    if is_external_notary(user):
+        if procedures_visible_to(user).filter(pk=page.pk).exists():
             return page
         raise Http404
     if page.live or page.permissions_for_user(user).can_edit():

@@ -1,7 +1,7 @@
 from documents.selectors import handbook
 
 from .models import PublicIndexPage
-from .roles import role_name
+from .roles import is_external_notary, role_name
 
 
 def portal(request):
@@ -14,7 +14,9 @@ def portal(request):
     }
     if user is None or not user.is_authenticated:
         return context
-    book = handbook()
+    # The handbook's index lists every procedure: not for an external notary, who
+    # reads only those of her dispute (E4), from her dashboard.
+    book = None if is_external_notary(user) else handbook()
     context.update(
         portal_roles=[role_name(code) for code in user.role_codes],
         portal_can_admin=user.has_perm("wagtailadmin.access_admin"),

@@ -23,6 +23,10 @@ REMINDER_SOURCES = "portal_reminder_sources"
 #: "P-07 versie 2305", or "" (each case records the version that applied).
 PROCEDURE_VERSION = "portal_procedure_version"
 
+#: ``fn() -> [(code, label), ...]``: the live procedures a case may name (E4: the
+#: procedures that apply to a mediation's dispute), by code.
+PROCEDURE_CHOICES = "portal_procedure_choices"
+
 #: ``fn() -> iterable of pages``: what the public section lists.
 PUBLIC_DOCUMENTS = "portal_public_documents"
 

@@ -31,6 +31,20 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _session_clock_still(monkeypatch):
+    """The idle-session check writes a session at most once a minute; a minute
+    turning over in the middle of a test would add that write to a request whose
+    queries the test counts. Held still here (tests/portal/test_sessions.py moves
+    it on purpose)."""
+    import time
+
+    from portal.accounts import middleware
+
+    now = time.time()
+    monkeypatch.setattr(middleware, "clock", lambda: now)
+
+
 @pytest.fixture
 def demo(db):
     from portal.demo import load_demo

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..procedure import procedure_choices
 from .fields import datetime_field, text_field
 
 
@@ -55,6 +56,27 @@ class ChooseForm(InformedMixin):
 class ConsentForm(InformedMixin):
     claimant_consent_at = datetime_field(_("Toestemming eiser op"))
     organisation_consent_at = datetime_field(_("Toestemming organisatie op"))
+    procedure_codes = forms.MultipleChoiceField(
+        label=_("Procedures die op het geschil van toepassing zijn"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "De notaris leest altijd de klachten- en beroepsprocedure; kies hier "
+            "de procedures waar het geschil verder over gaat."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure_codes"].choices = procedure_choices()
+        self.order_fields(
+            [
+                "claimant_consent_at",
+                "organisation_consent_at",
+                "procedure_codes",
+                "claimant_informed",
+            ]
+        )
 
 
 class SessionForm(InformedMixin):

@@ -114,6 +114,18 @@ class Mediation(RegisteredCase):
         _("toestemming organisatie op"), null=True, blank=True
     )
     access_until = models.DateTimeField(_("inzage notaris tot"), null=True, blank=True)
+    # E4: besides the complaints and appeals procedure, the notary reads the
+    # procedures the dispute is about. Kept by code, as `procedure_version` is:
+    # the register does not depend on the quality documents' models.
+    procedure_codes = models.JSONField(
+        _("procedures die op het geschil van toepassing zijn"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Codes van de procedures die de notaris naast de klachten- en "
+            "beroepsprocedure mag inzien, bijvoorbeeld P-03."
+        ),
+    )
     expected_duration = models.CharField(
         _("verwachte duur (volgens notaris)"), max_length=200, blank=True
     )

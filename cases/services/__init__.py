@@ -42,7 +42,9 @@ from .grants import (
     audit_access_grant,
     audit_access_revoke,
     dossier_access_grant,
+    dossier_access_grant_to_colleague,
     dossier_access_revoke,
+    dossier_access_withdraw,
     grants_expire,
 )
 from .mediations import (
@@ -85,7 +87,9 @@ __all__ = [
     "decision_supersede",
     "decision_update",
     "dossier_access_grant",
+    "dossier_access_grant_to_colleague",
     "dossier_access_revoke",
+    "dossier_access_withdraw",
     "evidence_delete",
     "evidence_extract_text",
     "evidence_upload",

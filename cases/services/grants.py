@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from ..deadlines import LOCAL, end_of_local_day
 from ..models import (
     Audit,
     AuditGroupObjectPermission,
@@ -19,7 +22,8 @@ from ..models import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
-from ..permissions import has_register_access
+from ..permissions import has_register_access, works_for_the_organisation
+from .notaries import notary_account_sync
 
 _TABLES = {
     Client: (ClientUserObjectPermission, ClientGroupObjectPermission, "view_client"),
@@ -34,6 +38,15 @@ def _check_may_grant(by) -> None:
         raise PermissionDenied(
             _("Alleen wie het register beheert, kan toegang verlenen of intrekken.")
         )
+
+
+def _check_keeps_register(by) -> None:
+    # A person's decision, never the system's: `by` is required here.
+    if by is None:
+        raise PermissionDenied(
+            _("Alleen wie het register beheert, kan toegang verlenen of intrekken.")
+        )
+    _check_may_grant(by)
 
 
 def _grant(obj, *, user=None, group=None, by, reason: str, expires_at=None):
@@ -118,8 +131,102 @@ def dossier_access_grant(
 
 
 def dossier_access_revoke(*, client: Client, user=None, group=None, by, reason: str):
-    """End a dossier grant at once; effective in every listing and search."""
-    return _revoke(client, user=user, group=group, by=by, reason=reason)
+    """End a dossier grant at once; effective in every listing and search. An
+    external notary whose last grant this was loses her account (E4)."""
+    deleted = _revoke(client, user=user, group=group, by=by, reason=reason)
+    notary_account_sync(user=user, reason=reason)
+    return deleted
+
+
+def grant_max_days() -> int:
+    """How far ahead a colleague's access may end (``PORTAL_GRANT_MAX_DAYS``)."""
+    return getattr(settings, "PORTAL_GRANT_MAX_DAYS", 90)
+
+
+def dossier_access_grant_to_colleague(
+    *,
+    client: Client,
+    user,
+    by,
+    reason: str,
+    until: datetime.date | None,
+    today: datetime.date | None = None,
+):
+    """C4: the quality officer lets a colleague she consults see the whole dossier
+    for a while, without making them its handler. Access runs through ``until``
+    (the whole day, Europe/Amsterdam) and ends by itself.
+
+    Raises PermissionDenied unless ``by`` keeps the register; ValidationError
+    (all at once, per field) without a colleague who works for the organisation,
+    without a reason, without an end date, or for an end date in the past or more
+    than `grant_max_days` ahead."""
+    _check_keeps_register(by)
+    today = today or timezone.now().astimezone(LOCAL).date()
+    limit = grant_max_days()
+    errors: dict[str, str] = {}
+    if user is None or not user.is_active or not works_for_the_organisation(user):
+        errors["user"] = _("Kies een actieve collega van de organisatie.")
+    elif has_register_access(user):
+        errors["user"] = _(
+            "%(name)s ziet het hele register al; toegang verlenen is niet nodig."
+        ) % {"name": user}
+    if not (reason or "").strip():
+        errors["reason"] = _(
+            "Geef een reden op: waarom heeft deze collega het dossier nodig?"
+        )
+    if until is None:
+        errors["until"] = _("Geef aan tot en met welke datum de toegang geldt.")
+    elif until < today:
+        errors["until"] = _("Deze datum ligt in het verleden. Kies vandaag of later.")
+    elif until > today + datetime.timedelta(days=limit):
+        errors["until"] = _(
+            "Toegang kan ten hoogste %(days)s dagen vooruit worden verleend, "
+            "dus uiterlijk tot en met %(last)s."
+        ) % {
+            "days": limit,
+            "last": _date_nl(today + datetime.timedelta(days=limit)),
+        }
+    if errors:
+        raise ValidationError(errors)
+    return _grant(
+        client,
+        user=user,
+        by=by,
+        reason=reason.strip(),
+        expires_at=end_of_local_day(until),
+    )
+
+
+def dossier_access_withdraw(*, client: Client, user, by, reason: str) -> int:
+    """End a colleague's grant on the dossier at once (the Toegang panel's
+    "Intrekken"). Only grants a person gave: those the portal gives with a case
+    (a mediation's notary, E4) end with that case.
+
+    Raises PermissionDenied unless ``by`` keeps the register; ValidationError
+    without a reason or when ``user`` holds no such grant."""
+    _check_keeps_register(by)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("Geef een reden op waarom de toegang wordt ingetrokken.")}
+        )
+    manual = ClientUserObjectPermission.objects.filter(
+        content_object=client,
+        user=user,
+        permission__codename="view_client",
+        granted_by__isnull=False,
+    )
+    if user is None or not manual.exists():
+        raise ValidationError(
+            _(
+                "Deze persoon heeft geen door een collega verleende toegang tot dit "
+                "dossier; er is niets in te trekken."
+            )
+        )
+    return dossier_access_revoke(client=client, user=user, by=by, reason=reason.strip())
+
+
+def _date_nl(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
 
 
 def audit_access_grant(
@@ -139,9 +246,11 @@ def grants_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete grants whose time is up, logging each (`manage.py expire_grants`).
 
     Expired grants already give no access (the selectors ignore them); this keeps
-    the tables clean and the audit log complete."""
+    the tables clean and the audit log complete. An external notary whose last
+    grant expired loses her account (E4, `notary_account_sync`)."""
     now = now or timezone.now()
     count = 0
+    holders = set()
     for user_model, group_model, codename in _TABLES.values():
         for model in (user_model, group_model):
             for grant in model.objects.filter(expires_at__lte=now).select_related(
@@ -161,4 +270,8 @@ def grants_expire(*, now: datetime.datetime | None = None) -> int:
                     )
                     grant.delete()
                 count += 1
+                if getattr(grant, "user", None) is not None:
+                    holders.add(grant.user)
+    for user in holders:
+        notary_account_sync(user=user, reason="toegang verlopen (E4)", now=now)
     return count

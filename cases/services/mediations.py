@@ -9,6 +9,7 @@ created; everything else in the logbook is append-only."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from ..models import CaseEvent, CertificationDecision, LetterTemplate, Mediation, Notary
 from ..permissions import can_keep_register
-from ..procedure import applicable_procedure_version
+from ..procedure import applicable_procedure_version, procedure_choices
 from ..transitions import case_open, transition_apply
 from .dates import not_in_future
 from .grants import dossier_access_grant, dossier_access_revoke
 from .letters import letter_send
+from .notaries import notary_account_sync
 
 PROPOSAL_SIZE = 3  # E2
 
@@ -174,11 +176,19 @@ def mediation_consent(
     by,
     claimant_consent_at: datetime.datetime | None,
     organisation_consent_at: datetime.datetime | None,
+    procedure_codes: Iterable[str] = (),
     claimant_informed: bool = False,
 ) -> Mediation:
     """E4: with consent of both parties the chosen notary gets read access to the
     claimant's dossier, until the mediation is closed (and at most
-    PORTAL_MEDIATION_ACCESS_DAYS)."""
+    PORTAL_MEDIATION_ACCESS_DAYS), and to the procedures that apply to the
+    dispute: the complaints and appeals procedure and ``procedure_codes``. Her
+    account, deactivated when an earlier access ended, is active again.
+
+    Raises ValidationError without both consents, for a consent in the future,
+    a notary without an account, or a procedure code that is not in the
+    handbook."""
+    codes = sorted(set(procedure_codes))
 
     def effect(locked):
         if claimant_consent_at is None or organisation_consent_at is None:
@@ -200,8 +210,21 @@ def mediation_consent(
                 )
                 % {"name": notary.name}
             )
+        known = {code for code, _label in procedure_choices()}
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "procedure_codes": _(
+                        "Deze procedure staat niet (meer) in het handboek: "
+                        "%(codes)s. Kies uit de gepubliceerde procedures."
+                    )
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
         locked.claimant_consent_at = claimant_consent_at
         locked.organisation_consent_at = organisation_consent_at
+        locked.procedure_codes = codes
         locked.access_until = timezone.now() + datetime.timedelta(
             days=settings.PORTAL_MEDIATION_ACCESS_DAYS
         )
@@ -212,7 +235,13 @@ def mediation_consent(
             reason=f"{locked.number}: mediation-notaris (E4)",
             expires_at=locked.access_until,
         )
-        return {"access_until": locked.access_until.isoformat()}
+        notary_account_sync(
+            user=notary.user, reason=f"{locked.number}: toestemming (E4)"
+        )
+        return {
+            "access_until": locked.access_until.isoformat(),
+            "procedures": codes,
+        }
 
     return transition_apply(
         case=mediation,

@@ -35,6 +35,7 @@ from ..services import (
     evidence_upload,
 )
 from ..services.evidence import can_upload_evidence
+from .access_panel import access_panel_context
 from .case_files import report_stored
 from .downloads import as_download
 from .errors import add_service_errors
@@ -60,15 +61,21 @@ def _dossier_context(request, client):
     }
 
 
-@require_admin_access
-def admin_dossier(request, pk):
-    client = get_visible_or_404(request.user, Client, pk=pk)
+def admin_dossier_context(request, client, **access_forms) -> dict:
     context = _dossier_context(request, client)
     context["upload_form"] = (
         EvidenceUploadForm(audits=audits_visible_to(request.user).filter(client=client))
         if context["can_upload"]
         else None
     )
+    context.update(access_panel_context(request, client, **access_forms))
+    return context
+
+
+@require_admin_access
+def admin_dossier(request, pk):
+    client = get_visible_or_404(request.user, Client, pk=pk)
+    context = admin_dossier_context(request, client)
     return render(request, "cases/admin/dossier.html", context)
 
 
@@ -81,7 +88,7 @@ def admin_evidence_upload(request, pk):
     audits = audits_visible_to(request.user).filter(client=client)
     form = EvidenceUploadForm(request.POST, request.FILES, audits=audits)
     if not form.is_valid():
-        context = _dossier_context(request, client)
+        context = admin_dossier_context(request, client)
         context["upload_form"] = form
         return render(request, "cases/admin/dossier.html", context, status=400)
     stored, refused = [], []

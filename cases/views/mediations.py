@@ -59,6 +59,7 @@ def _mediation_steps(request):
                 by=u,
                 claimant_consent_at=d["claimant_consent_at"],
                 organisation_consent_at=d["organisation_consent_at"],
+                procedure_codes=d.get("procedure_codes", ()),
                 claimant_informed=informed(d),
             ),
         ),

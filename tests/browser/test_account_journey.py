@@ -36,6 +36,15 @@ def _password(page, base, username, password=DEMO_PASSWORD):
     page.wait_for_load_state("domcontentloaded")
 
 
+def _verify(page, key: str, offset: int = 30) -> None:
+    # The code of the app's next time step: the one of the enrolment (this
+    # step) cannot be used twice.
+    expect(page.get_by_role("heading", name="Code invoeren")).to_be_visible()
+    page.fill("input[name=code]", _code(key, offset=offset))
+    page.get_by_role("button", name="Doorgaan").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
 def _enrol(page) -> str:
     expect(
         page.get_by_role("heading", name="Tweestapsverificatie instellen")
@@ -96,3 +105,68 @@ def test_enrol_reach_the_complaint_lockout_and_lift(page, demo_live, settings):
     page.context.clear_cookies()
     _password(page, base, "kerngroep")
     assert "/inloggen/tweede-stap/" in page.url
+
+
+def _search_hits(page, base, query) -> str:
+    page.goto(f"{base}/zoeken/?q={query}")
+    page.wait_for_load_state("domcontentloaded")
+    return page.locator("main").inner_text()
+
+
+def test_a_weeks_grant_opens_the_dossier_in_search_and_revoking_closes_it(
+    page, demo_live, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import Client
+    from portal.models import User
+
+    settings.PORTAL_SECOND_FACTOR = "required"
+    base = demo_live.url
+    linde = Client.objects.get(name="Zorggroep De Linde")
+    colleague = User.objects.get(username="kerngroep2")
+    report = "de-linde-2026.txt"  # the report's file name, shown with the hit
+
+    # The colleague enrols, and does not find the report: not her dossier.
+    _password(page, base, "kerngroep2")
+    colleague_key = _enrol(page)
+    assert report not in _search_hits(page, base, "klachtenregistratie")
+
+    # The quality officer gives her a week, with a reason, on the dossier page.
+    _password(page, base, "kwaliteit")
+    officer_key = _enrol(page)
+    page.goto(f"{base}/admin/klantdossier/{linde.pk}/")
+    panel = page.locator("#toegang")
+    expect(panel).to_be_visible()
+    form = panel.locator("form.access__grant")
+    form.locator("select[name=user]").select_option(str(colleague.pk))
+    form.locator("textarea[name=reason]").fill(
+        "Overleg over de klacht over het rapport (tweede lezing)."
+    )
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    form.locator("input[name=until]").fill(week.isoformat())
+    form.get_by_role("button", name="Toegang verlenen").click()
+    page.wait_for_load_state("domcontentloaded")
+    row = page.locator("#toegang tr[data-person=kerngroep2]")
+    expect(row).to_contain_text("Overleg over de klacht")
+
+    # The colleague finds the report at once.
+    _password(page, base, "kerngroep2")
+    _verify(page, colleague_key)
+    assert report in _search_hits(page, base, "klachtenregistratie")
+
+    # Revoked: the same search finds nothing of it.
+    _password(page, base, "kwaliteit")
+    _verify(page, officer_key)
+    page.goto(f"{base}/admin/klantdossier/{linde.pk}/")
+    revoke = page.locator("#toegang tr[data-person=kerngroep2] form.access__revoke")
+    revoke.locator("input[name=reason]").fill("Overleg afgerond.")
+    revoke.get_by_role("button", name="Intrekken").click()
+    page.wait_for_load_state("domcontentloaded")
+    expect(page.locator("#toegang tr[data-person=kerngroep2]")).to_have_count(0)
+
+    _password(page, base, "kerngroep2")
+    _verify(page, colleague_key, offset=60)
+    assert report not in _search_hits(page, base, "klachtenregistratie")

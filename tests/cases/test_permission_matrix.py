@@ -4,9 +4,9 @@ DESIGN.md ("Confidentiality model") and the rules in the docstring of
 `cases.selectors`: every subject (each role, plus the people a grant, a team or a
 decision relates to) x every object (client, audit, decision, certificate,
 evidence) x every way in (admin listing, edit, inspect, history, usage, chooser,
-download, admin dossier page, front-end views) gives exactly what the rules allow,
-and an object outside a subject's scope never answers 200 nor shows any of its
-content, in *any* response that subject gets.
+download, admin dossier page, its Toegang panel, front-end views) gives exactly
+what the rules allow, and an object outside a subject's scope never answers 200
+nor shows any of its content, in *any* response that subject gets.
 
 How it is built, so that the case register (complaints, appeals, mediations) can
 extend it:
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -755,6 +756,33 @@ def way_admin_dossier(ctx: Ctx):
     return [response]
 
 
+def way_access_panel(ctx: Ctx):
+    """The dossier's Toegang panel: shown to the register roles only, naming as
+    seeing it exactly the people the rules let see (a part of) the dossier."""
+    response = ctx.http.get(reverse("cases_admin:dossier", args=[_dossier_pk(ctx)]))
+    if ctx.refused_admin(response):
+        return [response]
+    client_key = ctx.objs[0].client
+    if not expected(ctx.subject, OBJECTS_BY_LABEL[f"client_{client_key}"]):
+        assert_status(response, 404)
+        return [response]
+    assert_status(response, 200)
+    body = text_of(response)
+    if not ctx.subject.register:
+        assert 'id="toegang"' not in body
+        return [response]
+    panel = body[body.index('id="toegang"') :]
+    shown = set(re.findall(r'data-person="([^"]+)" data-sees="ja"', panel))
+    seeing = {
+        p.key
+        for p in PEOPLE
+        if not p.anonymous
+        and any(expected(p, o) for o in OBJECTS if o.client == client_key)
+    }
+    assert shown == seeing
+    return [response]
+
+
 def way_frontend_dossier(ctx: Ctx):
     response = ctx.http.get(reverse("cases:dossier", args=[_dossier_pk(ctx)]))
     if ctx.subject.anonymous:
@@ -843,6 +871,7 @@ WAYS: tuple[Way, ...] = (
     Way("chosen", way_chosen),
     Way("admin_dossier", way_admin_dossier, per="client"),
     Way("frontend_dossier", way_frontend_dossier, per="client"),
+    Way("access_panel", way_access_panel, kinds=(CLIENT,), per="client"),
     Way("frontend_list", way_frontend_list, kinds=(CLIENT,), per="kind"),
     Way("download", way_download, kinds=(EVIDENCE,)),
 )

@@ -125,6 +125,9 @@ class Person:
     key: str
     roles: tuple[str, ...] = ()
     anonymous: bool = False
+    # An account the portal deactivated (E4: a notary whose last access ended):
+    # its session no longer signs in, so it gets the login like anybody anonymous.
+    deactivated: bool = False
 
     @property
     def perms(self) -> set[str]:
@@ -155,7 +158,7 @@ SUBJECTS: tuple[Person, ...] = (
     Person("beslisser_ander", roles=(CERTIFICATION_DECIDER,)),
     Person("notaris_gekozen", roles=(EXTERNAL_MEDIATOR,)),
     Person("notaris_actief", roles=(EXTERNAL_MEDIATOR,)),
-    Person("notaris_afgesloten", roles=(EXTERNAL_MEDIATOR,)),
+    Person("notaris_afgesloten", roles=(EXTERNAL_MEDIATOR,), deactivated=True),
     Person("notaris_verlopen", roles=(EXTERNAL_MEDIATOR,)),
     Person("notaris_voorgesteld", roles=(EXTERNAL_MEDIATOR,)),
     Person("zonder_rol"),
@@ -895,6 +898,10 @@ class Ctx:
     def visible(self, obj: Obj | None = None) -> bool:
         return expected(self.subject, obj or self.obj)
 
+    @property
+    def signed_out(self) -> bool:
+        return self.subject.anonymous or self.subject.deactivated
+
     def has_model_perm(self, *actions: str) -> bool:
         name = self.obj.kind.model_name
         return any(f"cases.{a}_{name}" in self.subject.perms for a in actions)
@@ -941,7 +948,7 @@ def way_case_page(ctx: Ctx):
 
 def way_signal_page(ctx: Ctx):
     response = ctx.http.get(case_url(ctx.instance()))
-    if ctx.subject.anonymous:
+    if ctx.signed_out:
         assert_login_redirect(response)
     elif ctx.visible():
         assert_status(response, 200)
@@ -1021,7 +1028,7 @@ def way_download(ctx: Ctx):
     evidence = ctx.instance()
     before = _download_log(evidence).count()
     response = ctx.http.get(_download_href(ctx, ctx.obj))
-    if ctx.subject.anonymous:
+    if ctx.signed_out:
         assert_login_redirect(response)
     elif ctx.visible():
         assert_status(response, 200)
@@ -1184,7 +1191,7 @@ def way_admin_dossier(ctx: Ctx):
 def way_frontend_dossier(ctx: Ctx):
     pk = ctx.world.clients[_client_key(ctx)].pk
     response = ctx.http.get(reverse("cases:dossier", args=[pk]))
-    if ctx.subject.anonymous:
+    if ctx.signed_out:
         assert_login_redirect(response)
     else:
         _assert_dossier_page(ctx, response)
@@ -1194,7 +1201,7 @@ def way_frontend_dossier(ctx: Ctx):
 def way_dashboard(ctx: Ctx):
     """'Mijn werk': never the number of, or a link to, a case out of scope."""
     response = ctx.http.get("/")
-    if ctx.subject.anonymous:
+    if ctx.signed_out:
         assert_login_redirect(response)
         return [response]
     assert_status(response, 200)
@@ -1343,6 +1350,15 @@ def test_the_world_holds_only_the_matrix_objects(world):
         }, kind.name
 
 
+def test_exactly_the_deactivated_subjects_have_an_inactive_account(world):
+    """E4: the notary of the closed mediation lost her account; nobody else."""
+    for subject in SUBJECTS:
+        if not subject.anonymous:
+            shared = world.user(subject)  # shared between tests: read afresh
+            user = type(shared).objects.get(pk=shared.pk)
+            assert user.is_active is not subject.deactivated, subject.key
+
+
 def test_no_secret_is_part_of_another_objects_secret(world):
     for obj in OBJECTS:
         for other in OBJECTS:
@@ -1462,8 +1478,11 @@ def test_closing_a_mediation_ends_the_notarys_access_at_once(world, client):
     office = world.users["officemanager"]
     mediation_evaluate(mediation=mediation, by=office, outcome="x", evaluation="y")
     mediation_close(mediation=mediation, by=office)
-    assert_status(client.get(download), 404)
-    assert_status(client.get(dossier), 404)
+    # Her last access ended: her account is deactivated, her session signs out.
+    assert_login_redirect(client.get(download))
+    assert_login_redirect(client.get(dossier))
+    # (A fresh copy: the world's user objects are shared between tests.)
+    assert not type(user).objects.get(pk=user.pk).is_active
     for kind in OBJECT_KINDS:
         assert not visible_to(user, kind.model).exists(), kind.name
 

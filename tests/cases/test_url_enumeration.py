@@ -169,6 +169,9 @@ OWN = {
     "cases:signal": (Signal, _pk_key("pk")),
     "cases_admin:dossier": (Client, _pk_key("pk")),
     "cases_admin:evidence_upload": (Client, _pk_key("pk")),
+    # The Toegang panel (POST only; the colleague is any user, the dossier decides).
+    "cases_admin:access_grant": (Client, _pk_key("pk")),
+    "cases_admin:access_revoke": (Client, _pk_key("pk", user_pk=MISSING_INT)),
     "cases_admin:appeal": (Appeal, _pk_key("pk")),
     "cases_admin:complaint_register": (Signal, _pk_key("signal_pk")),
     "cases_admin:complaint": (Complaint, _pk_key("pk")),

@@ -167,9 +167,7 @@ def test_register_exports_are_downloads_never_sniffed_nor_cached(
     _assert_download(response, f".{ext}")
 
 
-def test_the_letter_preview_is_shown_inline_never_cached_nor_sniffed(
-    client, quality
-):
+def test_the_letter_preview_is_shown_inline_never_cached_nor_sniffed(client, quality):
     # The portal rendered it itself (made-up data): shown at once in the browser.
     template = letter_template(LetterTemplate.Kind.APPEAL_ACK)
     client.force_login(quality)

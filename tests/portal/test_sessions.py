@@ -66,7 +66,7 @@ def test_activity_moves_the_end_of_the_session_forward(client, member):
         expire_date=timezone.now() + datetime.timedelta(minutes=5)
     )
     later = timezone.now().timestamp() + 120
-    with mock.patch("portal.accounts.middleware.time.time", return_value=later):
+    with mock.patch("portal.accounts.middleware.clock", return_value=later):
         assert client.get("/").status_code == 200
     session.refresh_from_db()
     assert session.expire_date > timezone.now() + datetime.timedelta(minutes=29)
@@ -75,7 +75,7 @@ def test_activity_moves_the_end_of_the_session_forward(client, member):
 def test_reading_within_the_same_minute_writes_no_session(client, member):
     _login(client)
     now = timezone.now().timestamp()
-    with mock.patch("portal.accounts.middleware.time.time", return_value=now):
+    with mock.patch("portal.accounts.middleware.clock", return_value=now):
         client.get("/")
         with CaptureQueriesContext(connection) as queries:
             client.get("/")
