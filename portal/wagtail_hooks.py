@@ -3,6 +3,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .accounts import admin_views
 from .dashboard import DashboardPanel
@@ -30,6 +31,14 @@ def admin_shortcuts_panel(request):
         title=_("Beheeromgeving"),
         template_name="portal/panels/admin_shortcuts.html",
         order=900,
+        # Only a link the user may follow: the page tree is for those who edit
+        # pages (the quality officer), not for every role with admin access.
+        context={
+            "may_explore_pages": PagePermissionPolicy().explorable_root_instance(
+                request.user
+            )
+            is not None
+        },
     )
 
 
