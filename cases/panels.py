@@ -15,6 +15,7 @@ from .links import case_url
 from .models import Appeal, Complaint, Mediation, Signal
 from .permissions import can_keep_register, has_register_access, sits_on_management
 from .selectors import complaint_lessons, complaints_visible_to, with_uninformed_steps
+from .selectors_appeals import appeals_awaiting_certificate
 
 SOON = datetime.timedelta(days=7)
 
@@ -105,6 +106,16 @@ def work_items(user) -> list[WorkItem]:
                     warning=_("eiser niet geïnformeerd (E6)")
                     if m.uninformed_steps
                     else "",
+                )
+            )
+        # A9: a changed decision left the client a holder without a certificate.
+        for a in appeals_awaiting_certificate().select_related("appellant"):
+            items.append(
+                WorkItem(
+                    a.number,
+                    a.appellant.name,
+                    _("certificaat uitgeven of aanpassen na het beroep"),
+                    f"{case_url(a)}#certificaat",
                 )
             )
     if sits_on_management(user):

@@ -7,6 +7,8 @@ from .views import (
     client_signals,
     complaints,
     dossier,
+    letter_preview,
+    logbook,
     mediations,
     register,
 )
@@ -45,6 +47,11 @@ admin_urlpatterns = (
             register.logbook_export,
             name="logbook_export",
         ),
+        path(
+            "register/<str:kind>/<int:pk>/logboek/",
+            logbook.logbook_page,
+            name="logbook",
+        ),
         path("beroepen/registreren/", appeals.appeal_lodge_view, name="appeal_lodge"),
         path("beroepen/<int:pk>/", appeals.appeal_detail, name="appeal"),
         path(
@@ -59,6 +66,9 @@ admin_urlpatterns = (
             name="mediation_open",
         ),
         path("mediations/<int:pk>/", mediations.mediation_detail, name="mediation"),
+        # The preview of each letter step, and its PDF (C3, C7, A3/A4, A6, A8,
+        # E2, E6): <prefix>/<pk>/brief/<action>/ (cases.views.letter_preview).
+        *letter_preview.urlpatterns(),
         path(
             "klachten/<int:pk>/bestanden/",
             case_files.case_upload,

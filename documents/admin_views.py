@@ -119,7 +119,14 @@ def procedure_import_view(request):
             )
             messages.success(
                 request,
-                done
+                (
+                    done
+                    + " "
+                    + _(
+                        "Controleer het concept en dien het in voor goedkeuring "
+                        "door de directie; dan wordt het gepubliceerd."
+                    )
+                )
                 % {
                     "code": outcome.code,
                     "name": data["file"].name,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Appeal, CertificationDecision
 from .fields import DATETIME_INVALID
+from .people import PersonChoiceField, appeal_independence, deciders_pool
 
 
 class AppealLodgeForm(forms.Form):
@@ -40,15 +41,38 @@ class AppealLodgeForm(forms.Form):
 
 
 class AppealAssignForm(forms.Form):
-    decider = forms.ModelChoiceField(label=_("Certificatiebeslisser"), queryset=None)
+    """A7: offers the certification deciders minus the original decider and the
+    audit's team leader and assessors (the service refuses them as well)."""
 
-    def __init__(self, *args, deciders, **kwargs):
+    decider = PersonChoiceField(
+        label=_("Certificatiebeslisser"),
+        rule=_(
+            "Alleen certificatiebeslissers die de bestreden beslissing niet namen "
+            "en niet bij het onderzoek betrokken waren."
+        ),
+    )
+
+    def __init__(self, *args, deciders=None, appeal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decider"].queryset = deciders
+        pool = deciders_pool() if deciders is None else deciders.filter(is_active=True)
+        self.fields["decider"].offer(
+            pool, appeal_independence(appeal) if appeal is not None else None
+        )
 
 
 class AppealDecideForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=())
+    # No default: the decider chooses the outcome explicitly (issue 16, item 5).
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Kies de uitkomst: blijft de beslissing in stand of wordt zij "
+                "gewijzigd?"
+            )
+        },
+    )
     outcome_motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea)
     new_outcome = forms.ChoiceField(
         label=_("Nieuwe beslissing (alleen bij wijziging)"), choices=(), required=False
@@ -56,7 +80,7 @@ class AppealDecideForm(forms.Form):
     non_discrimination_confirmed = forms.BooleanField(
         label=_(
             "Ik heb erop toegezien dat de indiener op geen enkele manier is "
-            "benadeeld of gediscrimineerd (A10)."
+            "benadeeld of gediscrimineerd."
         ),
         required=False,
     )

@@ -22,6 +22,11 @@ class SignalForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"],
         error_messages={"invalid": DATETIME_INVALID},
+        help_text=_(
+            "Wanneer de klant het zei of schreef. De portefeuillehouder Q beslist "
+            "binnen 48 uur nadat het signaal haar bereikt: vanaf nu, als u het nu "
+            "doorgeeft."
+        ),
     )
     description = forms.CharField(
         label=_("Wat zei of schreef de klant?"),

@@ -1,13 +1,27 @@
 """Forms of the complaint case page (C1–C10): one per step."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import ASSESSOR, ROLES_BY_CODE
+from portal.roles import CORE_GROUP
 
 from ..models import Complaint
-from .fields import datetime_field, staff_users, text_field
+from .fields import datetime_field, text_field
+from .people import (
+    PersonChoiceField,
+    PersonMultipleChoiceField,
+    auditors_pool,
+    complaint_involvement,
+    not_involvable,
+    people,
+    staff_pool,
+)
+
+INVOLVED_RULE = _(
+    "Alleen medewerkers van de organisatie. Wie u aanvinkt, kan de klacht niet "
+    "behandelen."
+)
+HANDLER_RULE = _("Alleen kerngroepleden die niet direct bij de klacht betrokken zijn.")
 
 
 class ComplaintRegisterForm(forms.Form):
@@ -32,29 +46,32 @@ class ComplaintRegisterForm(forms.Form):
         rows=2,
         help_text=_("Bijvoorbeeld: P-05 Uitvoering onderzoek, rapport 2026-014."),
     )
-    involved_staff = forms.ModelMultipleChoiceField(
+    involved_staff = PersonMultipleChoiceField(
         label=_("Medewerkers direct betrokken bij de situatie"),
-        queryset=None,
         required=False,
-        help_text=_("Zij kunnen geen behandelaar worden (C2)."),
-        widget=forms.CheckboxSelectMultiple,
+        rule=INVOLVED_RULE,
     )
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
         self.fields["about"].choices = Complaint.About.choices
-        self.fields["involved_staff"].queryset = staff_users()
+        self.fields["involved_staff"].offer(staff_pool(), not_involvable())
 
 
 class HandlerForm(forms.Form):
-    handler = forms.ModelChoiceField(
-        label=_("Behandelaar (kerngroeplid, niet betrokken)"), queryset=None
+    """C2: offers the core group minus those directly involved in this complaint
+    (the service refuses them as well)."""
+
+    handler = PersonChoiceField(
+        label=_("Behandelaar (kerngroeplid, niet betrokken)"), rule=HANDLER_RULE
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates=None, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = candidates
+        pool = people(CORE_GROUP) if candidates is None else candidates
+        pool = pool.filter(is_active=True)
+        self.fields["handler"].offer(pool, complaint_involvement(complaint))
 
 
 class HandlingForm(forms.Form):
@@ -69,17 +86,14 @@ class HandlingForm(forms.Form):
         label=_("Leidt tot wijziging van het kwaliteitssysteem (C10)"), required=False
     )
     change_note = text_field(_("Welke wijziging (C10)"), rows=2)
-    involved_staff = forms.ModelMultipleChoiceField(
-        label=_("Direct betrokken medewerkers"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    involved_staff = PersonMultipleChoiceField(
+        label=_("Direct betrokken medewerkers"), required=False, rule=INVOLVED_RULE
     )
     note = text_field(_("Notitie voor het logboek"), rows=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["involved_staff"].queryset = staff_users()
+        self.fields["involved_staff"].offer(staff_pool(), not_involvable(complaint))
 
 
 class SatisfactionForm(forms.Form):
@@ -126,21 +140,19 @@ class FollowUpForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
         error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 03-02-2026.")},
     )
-    team_leader = forms.ModelChoiceField(
+    team_leader = PersonChoiceField(
         label=_("Teamleider Speciaal Onderzoek"),
-        queryset=None,
         required=False,
-        help_text=_("Leeg: de teamleider van het laatste onderzoek."),
+        rule=_(
+            "Alleen beoordelaars en kerngroepleden. Leeg: de teamleider van het "
+            "laatste onderzoek."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["follow_up"].choices = Complaint.FollowUp.choices
-        self.fields["team_leader"].queryset = (
-            get_user_model()
-            .objects.filter(groups__name=ROLES_BY_CODE[ASSESSOR].name)
-            .order_by("first_name", "last_name")
-        )
+        self.fields["team_leader"].offer(auditors_pool())
 
 
 class EscalateForm(forms.Form):

@@ -1,12 +1,14 @@
 """Forms of the client dossier: evidence, its timeline, decisions."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from files.filetypes import ALLOWED_DESCRIPTION
 
 from ..models import CertificationDecision
-from .fields import MultipleFileField
+from .fields import DATETIME_FORMATS, DATETIME_INVALID, MultipleFileField
+from .people import PersonChoiceField, audit_participation
 
 
 class EvidenceUploadForm(forms.Form):
@@ -71,7 +73,13 @@ class TimelineFilterForm(forms.Form):
 
 
 class DecisionSupersedeForm(forms.Form):
-    decider = forms.ModelChoiceField(label=_("Certificatiebeslisser"), queryset=None)
+    decider = PersonChoiceField(
+        label=_("Certificatiebeslisser"),
+        rule=_(
+            "Alleen certificatiebeslissers; niet wie teamleider of beoordelaar bij "
+            "het onderzoek was."
+        ),
+    )
     outcome = forms.ChoiceField(label=_("Nieuwe beslissing"), choices=())
     motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea)
     reason = forms.CharField(
@@ -80,7 +88,36 @@ class DecisionSupersedeForm(forms.Form):
         help_text=_("Bijvoorbeeld: beroep gegrond verklaard (B-2026-0003)."),
     )
 
-    def __init__(self, *args, deciders, **kwargs):
+    def __init__(self, *args, deciders, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decider"].queryset = deciders
+        audit = decision.audit if decision is not None else None
+        self.fields["decider"].offer(
+            deciders.filter(is_active=True), audit_participation(audit)
+        )
         self.fields["outcome"].choices = CertificationDecision.Outcome.choices
+
+
+class DecisionEmailedForm(forms.Form):
+    """When the decision e-mail really went out (A2 counts from it); the
+    service refuses a moment in the future or before the decision."""
+
+    emailed_at = forms.DateTimeField(
+        label=_("Verzonden op"),
+        required=False,
+        help_text=_(
+            "Wanneer de e-mail met de beslissing naar de klant ging (leeg: nu). De "
+            "beroepstermijn loopt vanaf dat moment."
+        ),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_FORMATS[0]
+        ),
+        input_formats=DATETIME_FORMATS,
+        error_messages={"invalid": DATETIME_INVALID},
+    )
+
+    def __init__(self, *args, **kwargs):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        kwargs.setdefault("initial", {"emailed_at": now})
+        # One such form per unsent decision on the dossier page: no shared ids.
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)

@@ -1,8 +1,7 @@
-"""What the forms of the register share: date-time input, text areas, files,
-the staff to choose from."""
+"""What the forms of the register share: date-time input, text areas, files.
+The people to choose from: ``people``."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 DATETIME_INVALID = _("Vul datum en tijd in, bijvoorbeeld 03-02-2026 14:30.")
@@ -27,15 +26,6 @@ def text_field(label, required=False, rows=3, help_text=""):
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-def staff_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
-        .order_by("first_name", "last_name")
     )
 
 

@@ -24,6 +24,7 @@ from .values import (
     dutch_date,
     letterhead,
     organisation_name,
+    satisfaction_paragraph,
 )
 from .wording import case_model_of_letter, letter_template
 
@@ -43,19 +44,39 @@ class Letter:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CLOSING = re.compile(r"(met )?(vriendelijke|hoogachtende) groet", re.I)
+_NOTE = "aanvulling"
+_NOTE_TOKEN = re.compile(r"\{\{\s*" + _NOTE + r"\s*\}\}")
+
+
+def _split(text: str) -> list[list[str]]:
+    paragraphs = []
+    for part in _BLANK_LINE.split(text):
+        lines = [line.rstrip() for line in part.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
 
 
 def _paragraphs(template_body: str, values: dict[str, str]) -> list[list[str]]:
     """The letter's paragraphs, each a list of lines. The template's paragraphs are
     split before filling in, so a value can never merge two of them; blank lines
     inside a value (a motivation of several paragraphs) start new ones. Lines and
-    paragraphs that only an empty value produced are dropped."""
+    paragraphs that only an empty value produced are dropped.
+
+    The sender's note (``{{ aanvulling }}``) stands where the template puts it; a
+    template worded before the note existed gets it before its closing."""
+    body = _normalise(template_body).strip()
     paragraphs = []
-    for block in _BLANK_LINE.split(_normalise(template_body).strip()):
-        for part in _BLANK_LINE.split(_fill(block, values)):
-            lines = [line.rstrip() for line in part.split("\n") if line.strip()]
-            if lines:
-                paragraphs.append(lines)
+    for block in _BLANK_LINE.split(body):
+        paragraphs.extend(_split(_fill(block, values)))
+    note = values.get(_NOTE, "").strip()
+    if note and not _NOTE_TOKEN.search(body):
+        at = next(
+            (i for i, lines in enumerate(paragraphs) if _CLOSING.match(lines[0])),
+            len(paragraphs),
+        )
+        paragraphs[at:at] = _split(note)
     return paragraphs
 
 
@@ -139,9 +160,7 @@ def render_pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
             items = [line.lstrip()[2:].strip() for line in lines]
             blocks.append({"list": True, "lines": items})
         else:
-            closing = bool(
-                re.match(r"(met )?(vriendelijke|hoogachtende) groet", lines[0], re.I)
-            )
+            closing = bool(_CLOSING.match(lines[0]))
             blocks.append({"list": False, "lines": lines, "closing": closing})
     html = render_to_string(
         "cases/letters/letter.html",
@@ -200,6 +219,8 @@ def letter_sample_values(kind: str) -> dict[str, str]:
         ),
         "notaris": "mr. A. de Vries, De Vries Notarissen, Utrecht",
         "stap": _("Keuze van de notaris vastgelegd"),
+        "tevredenheid": satisfaction_paragraph(False),
+        "aanvulling": "",
     }
     return {name: values[name] for name in letter_placeholders(kind)}
 

@@ -16,10 +16,18 @@ Kind = LetterTemplate.Kind
 # -- placeholders ----------------------------------------------------------------
 
 COMMON = ("zaaknummer", "klant", "plaats", "datum", "ontvangen_op", "afzender")
-SIGNATORY = ("medewerker",)
+# The sender's own paragraph, typed in the preview before sending; a template
+# without the placeholder gets it before its closing (cases.letters.compose).
+SIGNATORY = ("aanvulling", "medewerker")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.COMPLAINT_ACK: (*COMMON, "omschrijving", "uiterlijk", *SIGNATORY),
-    Kind.COMPLAINT_OUTCOME: (*COMMON, "omschrijving", "uitkomst", *SIGNATORY),
+    Kind.COMPLAINT_OUTCOME: (
+        *COMMON,
+        "omschrijving",
+        "uitkomst",
+        "tevredenheid",
+        *SIGNATORY,
+    ),
     Kind.APPEAL_ACK: (*COMMON, "beslissing", "beslist_op", *SIGNATORY),
     Kind.APPEAL_OUTCOME: (
         *COMMON,
@@ -51,7 +59,18 @@ PLACEHOLDER_HELP = {
     "medewerker": gettext_lazy("de naam van de medewerker die de brief verstuurt"),
     "omschrijving": gettext_lazy("de korte omschrijving van de klacht"),
     "uiterlijk": gettext_lazy("de streefdatum voor de afhandeling (C6)"),
-    "uitkomst": gettext_lazy("de uitkomst"),
+    "uitkomst": gettext_lazy(
+        "de uitkomst (bij een klacht: zoals de afzender die bij het versturen voor "
+        "de klant formuleert)"
+    ),
+    "tevredenheid": gettext_lazy(
+        "het verzoek te laten weten of de klant tevreden is met de oplossing; of, "
+        "als de klant dat al liet weten, dat de klacht daarom wordt afgesloten"
+    ),
+    "aanvulling": gettext_lazy(
+        "een persoonlijke noot die de afzender bij het versturen toevoegt (leeg als "
+        "er geen is; zonder deze plaatshouder komt de noot vóór de groet)"
+    ),
     "motivering": gettext_lazy("de motivering van de uitkomst"),
     "beslissing": gettext_lazy("de bestreden certificatiebeslissing"),
     "beslist_op": gettext_lazy("de datum van de bestreden beslissing"),

@@ -138,11 +138,29 @@ def _mediation_subject(mediation: Mediation) -> str:
     return _("het geschil tussen u en onze organisatie")
 
 
+def satisfaction_paragraph(satisfied: bool) -> str:
+    """C8: the outcome letter asks the client to confirm their satisfaction, unless
+    they already said they are satisfied (then it says the complaint is closed)."""
+    if satisfied:
+        return _(
+            "U hebt ons laten weten dat u tevreden bent met deze oplossing. Wij "
+            "sluiten uw klacht daarom af."
+        )
+    return _(
+        "Wij hopen dat uw klacht hiermee naar tevredenheid is opgelost. Wilt u ons "
+        "laten weten of u zich in deze oplossing kunt vinden? Zodra u dat hebt "
+        "bevestigd, sluiten wij uw klacht af."
+    )
+
+
 def complaint_letter_values(case) -> dict[str, str]:
     return {
         "omschrijving": case.description,
         "uiterlijk": dutch_date(case.handle_by),
+        # The sender words the outcome for the client in the preview; a caller
+        # that passes none gets the recorded solution (cases.services.complaints).
         "uitkomst": case.solution,
+        "tevredenheid": satisfaction_paragraph(case.satisfied_at is not None),
     }
 
 
@@ -160,12 +178,18 @@ def appeal_letter_values(case) -> dict[str, str]:
     }
 
 
+def notary_list(notaries) -> str:
+    """E2: the proposed notaries as the letter lists them, one line each, by name
+    (the preview shows a choice not yet recorded the same way)."""
+    return "\n".join(
+        f"- {_notary_line(n)}" for n in sorted(notaries, key=lambda n: n.name)
+    )
+
+
 def mediation_letter_values(case) -> dict[str, str]:
     return {
         "aanleiding": _mediation_subject(case),
-        "notarissen": "\n".join(
-            f"- {_notary_line(n)}" for n in case.proposed.order_by("name")
-        ),
+        "notarissen": notary_list(case.proposed.all()),
         "notaris": _notary_line(case.notary) if case.notary_id else "",
         # The step is the caller's to name: inside a transition the logbook
         # does not hold it yet.

@@ -44,9 +44,7 @@ DEFAULTS: dict[str, tuple] = {
             "informeren wij u over de uitkomst en over de wijze waarop wij uw klacht "
             "hebben behandeld.\n\n"
             "{{ uitkomst }}\n\n"
-            "Wij hopen dat uw klacht hiermee naar tevredenheid is opgelost. Wilt u "
-            "ons laten weten of u zich in deze oplossing kunt vinden? Zodra u dat "
-            "hebt bevestigd, sluiten wij uw klacht af.\n\n"
+            "{{ tevredenheid }}\n\n"
             "Komen wij samen niet tot een oplossing die voor u en voor ons "
             "aanvaardbaar is, dan kunt u de zaak voorleggen aan een onafhankelijke "
             "mediation-notaris. Wij sturen u dan een voorstel van drie notarissen "
@@ -173,13 +171,38 @@ def letter_default(kind: str) -> tuple[str, str]:
     return str(subject), str(body) + str(_CLOSING)
 
 
+# Default wording that a placeholder replaced later, found verbatim in templates
+# stored before: (kind, old paragraph, its placeholder).
+_UPGRADES = (
+    (
+        Kind.COMPLAINT_OUTCOME,
+        gettext_lazy(
+            "Wij hopen dat uw klacht hiermee naar tevredenheid is opgelost. Wilt u "
+            "ons laten weten of u zich in deze oplossing kunt vinden? Zodra u dat "
+            "hebt bevestigd, sluiten wij uw klacht af."
+        ),
+        "{{ tevredenheid }}",
+    ),
+)
+
+
 def letter_templates_ensure() -> None:
     """Create every missing letter template from its default wording. Idempotent;
-    never overwrites what the quality officer wrote. Safe to call after migrate."""
+    never overwrites what the quality officer wrote: only a paragraph of earlier
+    default wording, still there word for word, becomes the placeholder that now
+    words it (C8: the outcome letter no longer asks a satisfied client to confirm
+    it). Safe to call after migrate."""
     existing = set(LetterTemplate.objects.values_list("kind", flat=True))
     for kind in Kind.values:
         if kind not in existing:
             letter_template(kind)
+    for kind, paragraph, placeholder in _UPGRADES:
+        for template in LetterTemplate.objects.filter(
+            kind=kind, body__contains=str(paragraph)
+        ):
+            if placeholder not in template.body:
+                template.body = template.body.replace(str(paragraph), placeholder)
+                template.save(update_fields=["body", "updated_at"])
 
 
 def letter_template(kind: str) -> LetterTemplate:

@@ -10,7 +10,7 @@ from .grants import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
 )
-from .letters import LetterTemplate
+from .letters import LetterDraft, LetterTemplate
 from .mediations import Mediation, Notary
 from .register import CaseEvent, CaseNumberCounter, ReminderSent
 
@@ -29,6 +29,7 @@ __all__ = [
     "ClientUserObjectPermission",
     "Complaint",
     "EvidenceFile",
+    "LetterDraft",
     "LetterTemplate",
     "Mediation",
     "Notary",

@@ -1,5 +1,6 @@
 """Letters and e-mails the quality officer words in the admin."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -62,3 +63,40 @@ class LetterTemplate(models.Model):
                 ) % {"found": ", ".join(dict.fromkeys(problems)), "allowed": allowed}
         if errors:
             raise ValidationError(errors)
+
+
+class LetterDraft(models.Model):
+    """What the sender adjusted in a letter before sending it (C3, C7, A3/A4, A6,
+    A8, E2): one draft per case and kind of letter, kept until the letter is sent,
+    so that a reload or a refused send loses nothing. The case is any kind
+    (``cases.kinds``), reached generically like the logbook's."""
+
+    case_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    case_id = models.PositiveBigIntegerField()
+    kind = models.CharField(
+        _("soort brief"), max_length=30, choices=LetterTemplate.Kind.choices
+    )
+    fields = models.JSONField(_("aangepaste tekst"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("conceptbrief")
+        verbose_name_plural = _("conceptbrieven")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "kind"], name="letterdraft_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.case_id})"

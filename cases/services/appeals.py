@@ -36,25 +36,78 @@ def appeal_admissibility(
     Checked in this order: it must not contest an appeal's outcome (A12), the
     decision must have been e-mailed and the appeal come after that e-mail (A2), be
     written (A3; the web form counts as written), come from the decision's own
-    client (A4), arrive within the term (A2) and carry a motivation (A5)."""
-    if (
-        CertificationDecision.objects.filter(
-            pk=decision.pk, resulting_from_appeal__isnull=False
-        ).exists()
-        or Appeal.objects.filter(decision=decision).exclude(outcome="").exists()
-    ):
+    client (A4), arrive within the term (A2) and carry a motivation (A5). Each
+    check is one predicate below, which the case page lists one by one
+    (`cases.selectors_appeals.appeal_admissibility_checks`)."""
+    if decision_is_final(decision):
         return Reason.FINAL
-    if decision.emailed_at is None or received_at < decision.emailed_at:
+    if not lodged_after_email(decision, received_at):
         return Reason.NOT_SENT
-    if channel not in Appeal.WRITTEN_CHANNELS:
+    if not is_written(channel):
         return Reason.ORAL
-    if appellant.pk != decision.audit.client_id:
+    if not is_decisions_own_client(decision, appellant):
         return Reason.NOT_HOLDER
-    if received_at > appeal_term_end(decision.emailed_at):
+    if not lodged_in_time(decision, received_at):
         return Reason.LATE
-    if not motivation.strip():
+    if not is_motivated(motivation):
         return Reason.NO_MOTIVATION
     return ""
+
+
+# -- the admissibility predicates (A2–A5, A12), one rule each -------------------
+
+
+def decision_is_final(
+    decision: CertificationDecision,
+    *,
+    as_of: datetime.datetime | None = None,
+    excluding: Appeal | None = None,
+) -> bool:
+    """A12: the decision came out of an appeal, or an appeal against it has been
+    decided: there is no further appeal. ``as_of`` judges the register as it stood
+    then (when an appeal was lodged); ``excluding`` leaves out the appeal being
+    judged, whose own outcome does not make it inadmissible afterwards."""
+    from_appeal = Appeal.objects.filter(new_decision=decision)
+    decided = Appeal.objects.filter(decision=decision).exclude(outcome="")
+    if excluding is not None:
+        decided = decided.exclude(pk=excluding.pk)
+    if as_of is not None:
+        from_appeal = from_appeal.filter(decided_at__lte=as_of)
+        decided = decided.filter(decided_at__lte=as_of)
+    return from_appeal.exists() or decided.exists()
+
+
+def lodged_after_email(
+    decision: CertificationDecision, received_at: datetime.datetime
+) -> bool:
+    """A2: an appeal can be lodged once the decision was e-mailed, not before."""
+    return decision.emailed_at is not None and received_at >= decision.emailed_at
+
+
+def is_written(channel: str) -> bool:
+    """A3: only a letter or an e-mail (the web form counts as written)."""
+    return channel in Appeal.WRITTEN_CHANNELS
+
+
+def is_decisions_own_client(decision: CertificationDecision, appellant) -> bool:
+    """A4: only the certificate holder or applicant the decision concerns."""
+    return appellant.pk == decision.audit.client_id
+
+
+def lodged_in_time(
+    decision: CertificationDecision, received_at: datetime.datetime
+) -> bool:
+    """A2: received within one month of the decision e-mail, the whole last day
+    included (`cases.deadlines.appeal_term_end`). False while there is no e-mail
+    to count from."""
+    return decision.emailed_at is not None and received_at <= appeal_term_end(
+        decision.emailed_at
+    )
+
+
+def is_motivated(motivation: str) -> bool:
+    """A5: the appeal says why the decision is wrong."""
+    return bool(motivation.strip())
 
 
 def appeal_lodge(
@@ -125,24 +178,29 @@ def appeal_lodge(
     )
 
 
-def _letter_to_appellant(appeal: Appeal, kind: str, by) -> dict:
+def _letter_to_appellant(appeal: Appeal, kind: str, by, context=None) -> dict:
     """File the ``kind`` letter in the dossier and e-mail it to the appellant once
     the step is committed (A6, A8, A3/A4); refuse the step at once (nothing
-    changes) when there is no address to send it to. Returns the logbook data."""
+    changes) when there is no address to send it to. ``context``: what the
+    sender adjusted in the preview. Returns the logbook data."""
     evidence = letter_send(
-        case=appeal, kind=kind, by=by, to=[appeal.appellant.contact_email]
+        case=appeal,
+        kind=kind,
+        by=by,
+        to=[appeal.appellant.contact_email],
+        context=context,
     )
     return {"letter": str(evidence.uuid), "letter_kind": kind}
 
 
-def appeal_acknowledge(*, appeal: Appeal, by) -> Appeal:
+def appeal_acknowledge(*, appeal: Appeal, by, context: dict | None = None) -> Appeal:
     """A6: confirm receipt to the appellant by e-mail: a letter, filed in the
     dossier (A11) and logged with the step. Raises ValidationError when the
     appellant has no e-mail address."""
 
     def effect(locked):
         locked.acknowledged_at = timezone.now()
-        return _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_ACK, by)
+        return _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_ACK, by, context)
 
     return transition_apply(
         case=appeal, action="acknowledge", by=by, effect=effect, claimant_informed=True
@@ -247,13 +305,15 @@ def appeal_decide(
     )
 
 
-def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
+def appeal_send_outcome(*, appeal: Appeal, by, context: dict | None = None) -> Appeal:
     """A8: the conclusion with its motivation goes to the appellant (and the people
     involved internally). There is no further appeal (A12): the letter says so."""
 
     def effect(locked):
         locked.outcome_sent_at = timezone.now()
-        letter = _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_OUTCOME, by)
+        letter = _letter_to_appellant(
+            locked, LetterTemplate.Kind.APPEAL_OUTCOME, by, context
+        )
         register = {}
         if locked.new_decision is not None and not locked.new_decision.is_emailed:
             # The outcome e-mail carries the new decision: from now on it is final
@@ -293,11 +353,15 @@ def appeal_send_outcome(*, appeal: Appeal, by) -> Appeal:
     )
 
 
-def appeal_send_inadmissibility(*, appeal: Appeal, by) -> Appeal:
+def appeal_send_inadmissibility(
+    *, appeal: Appeal, by, context: dict | None = None
+) -> Appeal:
     """A3/A4: tell the appellant why the appeal is not taken into consideration."""
 
     def effect(locked):
-        return _letter_to_appellant(locked, LetterTemplate.Kind.APPEAL_INADMISSIBLE, by)
+        return _letter_to_appellant(
+            locked, LetterTemplate.Kind.APPEAL_INADMISSIBLE, by, context
+        )
 
     return transition_apply(
         case=appeal,
@@ -305,6 +369,20 @@ def appeal_send_inadmissibility(*, appeal: Appeal, by) -> Appeal:
         by=by,
         effect=effect,
         claimant_informed=True,
+    )
+
+
+def appeal_confirm_certificate(*, appeal: Appeal, by) -> Appeal:
+    """A9: the office manager records in the appeal's logbook that the certificate
+    was issued or adjusted after the changed decision; this ends their task on
+    the dashboard. Raises PermissionDenied unless ``by`` keeps the register;
+    ValidationError when there is no such task, or while the client is still a
+    holder without a certificate in force (issue or adjust it first)."""
+    return transition_apply(
+        case=appeal,
+        action="confirm_certificate",
+        by=by,
+        note=_("Certificaat uitgegeven of aangepast na het beroep."),
     )
 
 
@@ -349,4 +427,30 @@ def register_apply_decision(*, decision: CertificationDecision, by, reason: str)
             on_behalf_of_rule=True,
         )
         changed["certificate"] = f"{new.number} v{new.version}: {certificate_status}"
+    if certificate_status == "active" and holder_without_certificate(client.pk):
+        # The decision grants or continues a certificate, yet none is in force
+        # (none at all, or only a suspended, withdrawn or expired one): nothing to
+        # adjust by rule, so the office manager issues or adjusts one by hand.
+        # A suspension or withdrawal leaves no such task. Recorded in the logbook
+        # (no field), which makes it their task on the dashboard until the step
+        # "Certificaat aangepast" is taken (cases.selectors_appeals).
+        changed[CERTIFICATE_MISSING] = True
     return changed
+
+
+# The logbook data key (in the outcome step's "register") of A9's open task.
+CERTIFICATE_MISSING = "certificate_missing"
+
+
+def holder_without_certificate(client_id: int) -> bool:
+    """A9: the client register names the client a certificate holder, yet no
+    current certificate version is in force (active and not past its end): a
+    certificate must be issued or adjusted."""
+    if not Client.objects.filter(pk=client_id, status=Client.Status.HOLDER).exists():
+        return False
+    return not Certificate.objects.filter(
+        client_id=client_id,
+        next_version__isnull=True,
+        status=Certificate.Status.ACTIVE,
+        valid_until__gte=timezone.localdate(),
+    ).exists()

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Signal
-from ..permissions import can_report_signal
+from ..permissions import can_report_signal, is_quality_officer
 from ..transitions import case_open, transition_apply
+from .dates import not_in_future
 
 QUALIFY_WITHIN = datetime.timedelta(hours=48)  # S3
 
@@ -25,7 +26,8 @@ def signal_record(
     about_certificate_holder: bool = False,
 ) -> Signal:
     """S1/S5: anyone working for the organisation passes a client signal on; the
-    48-hour qualification deadline (S3) starts at receipt.
+    48-hour qualification deadline (S3) starts when the signal comes to the
+    quality officer's attention (`attention_at`).
 
     Raises PermissionDenied for a user without a role; ValidationError for an empty
     description or a receipt time in the future."""
@@ -37,10 +39,12 @@ def signal_record(
         raise ValidationError(
             {"description": _("Beschrijf wat de klant zei of schreef.")}
         )
-    if received_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError(
-            {"received_at": _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
-        )
+    # The signal is where a case begins: there is no earlier date of its own.
+    not_in_future(
+        "received_at",
+        received_at,
+        label=_("Het moment waarop de klant het zei of schreef"),
+    )
     signal = Signal(
         client=client,
         about_certificate_holder=about_certificate_holder,
@@ -48,9 +52,21 @@ def signal_record(
         received_at=received_at,
         description=description,
         reported_by=by,
-        decide_by=received_at + QUALIFY_WITHIN,
+        decide_by=attention_at(by, received_at) + QUALIFY_WITHIN,
     )
     return case_open(case=signal, by=by, year=timezone.localtime(received_at).year)
+
+
+def attention_at(by, received_at: datetime.datetime) -> datetime.datetime:
+    """S3: the 48 hours run from "het ter attentie komen" of the signal to the
+    quality officer, not from when the client spoke. A signal comes to her
+    attention when it is passed on in the portal (S1: everyone passes signals on
+    to her; the portal shows it on her dashboard at once), so that is the start;
+    when she records a signal herself, she heard it at receipt. A colleague who
+    passes a signal on two days late thus does not make it overdue on arrival."""
+    if is_quality_officer(by):
+        return received_at
+    return max(received_at, timezone.now())
 
 
 def signal_qualify(

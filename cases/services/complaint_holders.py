@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..models import Audit, Complaint
 from ..selectors import latest_team_leader
 from ..transitions import transition_apply
-from .dates import not_in_future
+from .dates import not_before_day, plausible_date
 
 
 def complaint_inform_parties(
@@ -22,7 +22,9 @@ def complaint_inform_parties(
     holder_informed_at: datetime.datetime | None,
     team_leader_informed_at: datetime.datetime | None,
 ) -> Complaint:
-    """C9: management informs both the certified client and the team leader."""
+    """C9: management informs both the certified client and the team leader.
+    Raises ValidationError without both dates, or for a date in the future or
+    before the complaint was received."""
 
     def effect(locked):
         if holder_informed_at is None or team_leader_informed_at is None:
@@ -32,8 +34,19 @@ def complaint_inform_parties(
                     "(C9); vul beide data in."
                 )
             )
-        not_in_future("holder_informed_at", holder_informed_at)
-        not_in_future("team_leader_informed_at", team_leader_informed_at)
+        received = ((locked.received_at, _("de ontvangst van de klacht")),)
+        plausible_date(
+            "holder_informed_at",
+            holder_informed_at,
+            label=_("De datum waarop de certificaathouder is geïnformeerd"),
+            after=received,
+        )
+        plausible_date(
+            "team_leader_informed_at",
+            team_leader_informed_at,
+            label=_("De datum waarop de teamleider is geïnformeerd"),
+            after=received,
+        )
         locked.holder_informed_at = holder_informed_at
         locked.team_leader_informed_at = team_leader_informed_at
 
@@ -72,6 +85,14 @@ def complaint_decide_follow_up(
                         )
                     }
                 )
+            # Planned, so it may lie in the future; not before the complaint.
+            not_before_day(
+                "special_audit_start",
+                special_audit_start,
+                label=_("De begindatum van het Speciaal Onderzoek"),
+                earliest=locked.received_at,
+                earliest_label=_("de ontvangst van de klacht"),
+            )
             leader = team_leader or latest_team_leader(locked.client)
             if leader is None:
                 raise ValidationError(

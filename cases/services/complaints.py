@@ -14,7 +14,8 @@ from ..models import Complaint, LetterTemplate, Signal
 from ..permissions import can_keep_register, is_eligible_handler
 from ..procedure import applicable_procedure_version
 from ..transitions import case_open, transition_apply
-from .dates import not_in_future
+from ..transitions.complaints import close_refusal
+from .dates import plausible_date
 from .letters import letter_send
 from .mediations import mediation_open
 
@@ -214,9 +215,12 @@ def complaint_update_handling(
     )
 
 
-def complaint_acknowledge(*, complaint: Complaint, by) -> Complaint:
+def complaint_acknowledge(
+    *, complaint: Complaint, by, context: dict | None = None
+) -> Complaint:
     """C3: a client who complained formally in writing is told the complaint is
-    being handled; the letter is filed in the dossier."""
+    being handled; the letter is filed in the dossier. ``context``: what the
+    sender adjusted in the preview (placeholder values, e.g. ``aanvulling``)."""
 
     def effect(locked):
         letter = letter_send(
@@ -224,6 +228,7 @@ def complaint_acknowledge(*, complaint: Complaint, by) -> Complaint:
             kind=LetterTemplate.Kind.COMPLAINT_ACK,
             by=by,
             to=[locked.client.contact_email] if locked.client.contact_email else [],
+            context=context,
         )
         locked.acknowledged_at = timezone.now()
         return {"letter": str(letter.uuid)}
@@ -241,7 +246,8 @@ def complaint_record_satisfaction(
     *, complaint: Complaint, by, note: str, at: datetime.datetime | None = None
 ) -> Complaint:
     """C8: record that (and how) the client said they are satisfied with the
-    chosen solution."""
+    chosen solution. Raises ValidationError without a note, or for a date in
+    the future or before the complaint was received."""
 
     def effect(locked):
         if not note.strip():
@@ -253,7 +259,12 @@ def complaint_record_satisfaction(
                     )
                 }
             )
-        not_in_future("satisfied_at", at)
+        plausible_date(
+            "satisfied_at",
+            at,
+            label=_("De datum van tevredenheid"),
+            after=((locked.received_at, _("de ontvangst van de klacht")),),
+        )
         locked.satisfied_at = at or timezone.now()
         locked.satisfaction_note = note
 
@@ -262,9 +273,15 @@ def complaint_record_satisfaction(
     )
 
 
-def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
+def complaint_send_outcome(
+    *, complaint: Complaint, by, context: dict | None = None
+) -> Complaint:
     """C7: a client who complained formally in writing is told the outcome and how
-    the complaint was handled."""
+    the complaint was handled. ``context``: what the sender adjusted in the
+    preview; its ``uitkomst`` is the outcome as worded for the client (the
+    recorded solution is internal and is only in it when the sender chose so).
+    Raises ValidationError before a solution is recorded, or when the outcome
+    for the client is empty."""
 
     def effect(locked):
         if not locked.solution.strip():
@@ -276,11 +293,22 @@ def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
                     )
                 }
             )
+        if context is not None and not str(context.get("uitkomst", "x")).strip():
+            raise ValidationError(
+                {
+                    "uitkomst": _(
+                        "Schrijf voor de klant wat de uitkomst is en hoe de klacht "
+                        "is behandeld, of neem de gekozen oplossing op: de brief "
+                        "deelt de uitkomst mee."
+                    )
+                }
+            )
         letter = letter_send(
             case=locked,
             kind=LetterTemplate.Kind.COMPLAINT_OUTCOME,
             by=by,
             to=[locked.client.contact_email] if locked.client.contact_email else [],
+            context=context,
         )
         locked.outcome_sent_at = timezone.now()
         return {"letter": str(letter.uuid)}
@@ -295,24 +323,9 @@ def complaint_send_outcome(*, complaint: Complaint, by) -> Complaint:
 
 
 def complaint_close_refusal(complaint: Complaint) -> str:
-    """Why the complaint cannot be closed now, or "" (C7, C8, E5)."""
-    if complaint.state == Complaint.State.ESCALATED:
-        if complaint.mediations.exclude(state="closed").exists():
-            return _("Sluit eerst de mediation af (E5).")
-        return ""
-    if not complaint.solution.strip():
-        return _("Leg eerst de gekozen oplossing vast (C8).")
-    if complaint.satisfied_at is None:
-        return _(
-            "Een klacht wordt pas afgesloten als de klant heeft laten weten tevreden "
-            "te zijn met de oplossing (C8). Leg de tevredenheid eerst vast."
-        )
-    if complaint.formal_written and complaint.outcome_sent_at is None:
-        return _(
-            "Deel de klant eerst de uitkomst mee: de klacht is formeel schriftelijk "
-            "ingediend (C7)."
-        )
-    return ""
+    """Why the complaint cannot be closed now, or "" (C7, C8, E5); the close
+    step's own guard, so the case page and the service say the same."""
+    return str(close_refusal(complaint))
 
 
 def complaint_close(*, complaint: Complaint, by, note: str = "") -> Complaint:

@@ -1,21 +1,151 @@
-"""Checks of the dates and times a user enters on a case."""
+"""Checks of the dates and times a user enters on a case.
+
+A date entered on a case must fit the case's own dates: not in the future, not
+before the case came in, not before the step it follows. Each check raises
+``ValidationError({field: message})`` so that the form shows the message at the
+field and keeps what the user typed; the message names both dates."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 # A clock a few minutes ahead of the server's is not "the future".
 CLOCK_SLACK = datetime.timedelta(minutes=5)
 
+Moment = datetime.datetime | datetime.date
 
-def not_in_future(field: str, moment: datetime.datetime | None) -> None:
+
+def _local_day(value: Moment) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def display_date(value: Moment | None) -> str:
+    """'12 november 2026': the interface's date style (``j F Y``); a datetime
+    counts by its day in Europe/Amsterdam."""
+    if value is None:
+        return ""
+    with translation.override("nl"):
+        return formats.date_format(_local_day(value), "j F Y")
+
+
+def display_moment(value: Moment | None) -> str:
+    """'12 november 2026 14:30' (``j F Y H:i``); a date is shown as a date."""
+    if not isinstance(value, datetime.datetime):
+        return display_date(value)
+    with translation.override("nl"):
+        return formats.date_format(timezone.localtime(value), "j F Y H:i")
+
+
+def not_in_future(
+    field: str, moment: datetime.datetime | None, *, label: str = ""
+) -> None:
     """Refuse ``moment`` for ``field`` when it lies in the future (a typo in the
-    year, most often); None passes."""
-    if moment is not None and moment > timezone.now() + CLOCK_SLACK:
-        raise ValidationError(
-            {field: _("Het tijdstip ligt in de toekomst. Controleer de datum.")}
+    year, most often); None passes. ``label`` names the date in the message
+    ("De datum van tevredenheid")."""
+    now = timezone.now()
+    if moment is None or moment <= now + CLOCK_SLACK:
+        return
+    raise ValidationError(
+        {
+            field: _(
+                "%(what)s (%(value)s) ligt in de toekomst; het is nu %(now)s. "
+                "Controleer de datum en vul het werkelijke moment in."
+            )
+            % {
+                "what": label or _("Het tijdstip"),
+                "value": display_moment(moment),
+                "now": display_moment(now),
+            }
+        }
+    )
+
+
+def not_before_day(
+    field: str,
+    value: Moment | None,
+    *,
+    label: str,
+    earliest: Moment | None,
+    earliest_label: str,
+) -> None:
+    """Refuse ``value`` when its day lies before the day of ``earliest`` (the
+    receipt of the case, or the step it follows). The same day passes whatever
+    the hour: what the user knows is the day. None on either side passes."""
+    if value is None or earliest is None:
+        return
+    if _local_day(value) >= _local_day(earliest):
+        return
+    raise ValidationError(
+        {
+            field: _(
+                "%(what)s (%(value)s) ligt vóór %(step)s (%(earliest)s). Vul een "
+                "datum op of na %(earliest)s in."
+            )
+            % {
+                "what": label,
+                "value": display_date(value),
+                "step": earliest_label,
+                "earliest": display_date(earliest),
+            }
+        }
+    )
+
+
+def not_before_moment(
+    field: str,
+    moment: datetime.datetime | None,
+    *,
+    label: str,
+    earliest: datetime.datetime | None,
+    earliest_label: str,
+) -> None:
+    """Refuse ``moment`` when it lies before ``earliest`` itself, to the minute:
+    for two moments that are both known by the hour (a decision and its
+    e-mail). None on either side passes."""
+    if moment is None or earliest is None:
+        return
+    if moment.replace(second=0, microsecond=0) >= earliest.replace(
+        second=0, microsecond=0
+    ):
+        return
+    raise ValidationError(
+        {
+            field: _(
+                "%(what)s (%(value)s) ligt vóór %(step)s (%(earliest)s). Vul een "
+                "moment op of na %(earliest)s in."
+            )
+            % {
+                "what": label,
+                "value": display_moment(moment),
+                "step": earliest_label,
+                "earliest": display_moment(earliest),
+            }
+        }
+    )
+
+
+def plausible_date(
+    field: str,
+    value: datetime.datetime | None,
+    *,
+    label: str,
+    after: tuple[tuple[Moment | None, str], ...] = (),
+) -> None:
+    """A date entered on a case: not in the future and, for each (date, what
+    that date is) in ``after``, not on a day before it. The first failing
+    check raises."""
+    not_in_future(field, value, label=label)
+    for earliest, earliest_label in after:
+        not_before_day(
+            field,
+            value,
+            label=label,
+            earliest=earliest,
+            earliest_label=earliest_label,
         )

@@ -17,6 +17,7 @@ from ..permissions import (
     is_eligible_decider,
 )
 from ..selectors import audits_visible_to, decisions_visible_to
+from .dates import display_moment, not_before_moment, not_in_future
 
 DECISION_FIELDS = ("outcome", "motivation", "decided_at")
 
@@ -137,11 +138,7 @@ def decision_update(
                 "kan niet meer worden gewijzigd. Leg een nieuwe beslissing vast die "
                 "haar vervangt."
             )
-            % {
-                "date": timezone.localtime(current.emailed_at).strftime(
-                    "%d-%m-%Y %H:%M"
-                )
-            }
+            % {"date": display_moment(current.emailed_at)}
         )
     unknown = set(changes) - set(DECISION_FIELDS)
     if unknown:
@@ -158,18 +155,28 @@ def decision_update(
 def decision_mark_emailed(
     *, decision: CertificationDecision, at: datetime.datetime | None = None, by
 ) -> CertificationDecision:
-    """Record that the decision e-mail went out: the decision is final from now on
-    and the appeal term of A2 starts."""
+    """Record when the decision e-mail went out (``at``, default now): the
+    decision is final from then on and the appeal term of A2 counts from that
+    moment, so an appeal received later that day is in time.
+
+    Raises PermissionDenied for who may not record decisions; ValidationError
+    when it was already marked, or for a moment in the future or before the
+    decision was taken (the message names both)."""
     _check_may_decide(by)
     _check_sees_decision(by, decision)
     current = _locked(decision)
     if current.is_emailed:
         raise ValidationError(_("Deze beslissing is al als verzonden vastgelegd."))
     at = at or timezone.now()
-    if at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError(
-            _("Het verzendmoment ligt in de toekomst. Vul het werkelijke moment in.")
-        )
+    label = _("Het verzendmoment")
+    not_in_future("emailed_at", at, label=label)
+    not_before_moment(
+        "emailed_at",
+        at,
+        label=label,
+        earliest=current.decided_at,
+        earliest_label=_("het nemen van de beslissing"),
+    )
     current.emailed_at = at
     current.save(update_fields=["emailed_at"])
     log(current, "portal.decision.emailed", user=by, data={"at": at.isoformat()})

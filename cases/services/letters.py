@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
@@ -14,8 +15,47 @@ from files.filetypes import sniff
 
 from .. import kinds
 from ..letters import FILE_WORDS, case_client, letter_for_case, letterhead, render_pdf
-from ..models import EvidenceFile, LetterTemplate
+from ..models import EvidenceFile, LetterDraft, LetterTemplate
 from .evidence import evidence_store
+
+
+def letter_compose(*, case, kind: str, by, context: dict | None = None):
+    """The ``kind`` letter about ``case`` as ``by`` sends it: (Letter, paragraphs)
+    for `render_pdf`. The preview and `letter_send` both compose through here, so
+    the preview is the letter that goes out. Raises as ``letter_for_case``."""
+    values = {"medewerker": (by.get_full_name() or by.get_username())} if by else {}
+    return letter_for_case(case, kind, {**values, **(context or {})})
+
+
+def letter_drafts_of(case, kind: str):
+    return LetterDraft.objects.filter(
+        case_type=ContentType.objects.get_for_model(type(case)),
+        case_id=case.pk,
+        kind=kind,
+    )
+
+
+def letter_draft_fields(case, kind: str) -> dict | None:
+    """What the sender adjusted in the ``kind`` letter about ``case`` and has not
+    sent yet, or None. The caller checks who may take the letter's step."""
+    draft = letter_drafts_of(case, kind).first()
+    return dict(draft.fields) if draft is not None else None
+
+
+def letter_draft_save(*, case, kind: str, by, fields: dict) -> LetterDraft:
+    """Keep what ``by`` typed in the preview of the ``kind`` letter about ``case``
+    until it is sent (`letter_send` deletes it), so that a reload or a refused
+    send loses nothing. One draft per case and kind; the last save wins. The
+    caller checks that ``by`` may take the letter's step."""
+    if kind not in LetterTemplate.Kind.values:
+        raise ValueError(f"Unknown letter kind {kind!r}")
+    draft, _created = LetterDraft.objects.update_or_create(
+        case_type=ContentType.objects.get_for_model(type(case)),
+        case_id=case.pk,
+        kind=kind,
+        defaults={"fields": fields, "updated_by": by},
+    )
+    return draft
 
 
 def letter_send(
@@ -26,7 +66,8 @@ def letter_send(
     transaction commits.
 
     Meant to run inside the transition that the letter belongs to: if that step is
-    refused later, the filed letter is rolled back with it and no e-mail goes out.
+    refused later, the filed letter is rolled back with it and no e-mail goes out
+    (and the letter's draft, deleted here, is kept).
     The caller checks who may take the step; this only writes. Returns the filed
     EvidenceFile; callers log ``{"letter": str(evidence.uuid), "letter_kind": kind}``.
     Raises ValidationError (nothing changes) when ``to`` is empty or the letter
@@ -46,9 +87,10 @@ def letter_send(
             )
             % {"client": client}
         )
-    values = {"medewerker": (by.get_full_name() or by.get_username())} if by else {}
-    letter, paragraphs = letter_for_case(case, kind, {**values, **(context or {})})
+    letter, paragraphs = letter_compose(case=case, kind=kind, by=by, context=context)
     pdf = render_pdf(letter, paragraphs)
+    # Sent: what the sender adjusted in the preview is in the letter now.
+    letter_drafts_of(case, kind).delete()
 
     original = f"{case.number} {FILE_WORDS[kind]}.pdf"
     detected = sniff(io.BytesIO(pdf), original)

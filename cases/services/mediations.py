@@ -20,7 +20,7 @@ from ..models import CaseEvent, CertificationDecision, LetterTemplate, Mediation
 from ..permissions import can_keep_register
 from ..procedure import applicable_procedure_version, procedure_choices
 from ..transitions import case_open, transition_apply
-from .dates import not_in_future
+from .dates import plausible_date
 from .grants import dossier_access_grant, dossier_access_revoke
 from .letters import letter_send
 from .notaries import notary_account_sync
@@ -74,23 +74,42 @@ def mediation_open(
     )
 
 
+def _origin(mediation: Mediation) -> tuple[tuple[datetime.datetime, str], ...]:
+    """The date the mediation's dispute began, which no date entered on the
+    mediation can precede: the complaint's receipt or the decision's date."""
+    if mediation.complaint_id is not None:
+        return ((mediation.complaint.received_at, _("de ontvangst van de klacht")),)
+    if mediation.decision_id is not None:
+        return ((mediation.decision.decided_at, _("het nemen van de beslissing")),)
+    return ()
+
+
 def mediation_proposal_refusal(mediation: Mediation, notaries) -> str:
     """E2: why this proposal may not be offered to the claimant, or ""."""
     notaries = list(notaries)
-    if len({n.pk for n in notaries}) != PROPOSAL_SIZE:
+    seen, twice = set(), []
+    for n in notaries:
+        if n.pk in seen and n.name not in twice:
+            twice.append(n.name)
+        seen.add(n.pk)
+    if twice:
         return _(
-            "Stel precies drie verschillende notarissen voor (E2); u koos er %(n)d."
-        ) % {"n": len({n.pk for n in notaries})}
+            "U koos %(names)s meer dan eens. Stel drie verschillende notarissen voor."
+        ) % {"names": ", ".join(twice)}
+    if len(seen) != PROPOSAL_SIZE:
+        return _(
+            "Stel precies drie verschillende notarissen voor; u koos er %(n)d."
+        ) % {"n": len(seen)}
     claimant = mediation.claimant
     for n in notaries:
         if not n.active or not n.mediation_specialised:
-            return _(
-                "%(name)s is niet (meer) beschikbaar als mediation-notaris (E2)."
-            ) % {"name": n.name}
+            return _("%(name)s is niet (meer) beschikbaar als mediation-notaris.") % {
+                "name": n.name
+            }
         if n.region != claimant.region:
             return _(
                 "%(name)s is gevestigd in %(theirs)s; de eiser in %(region)s. Kies "
-                "notarissen uit de regio van de eiser (E2)."
+                "notarissen uit de regio van de eiser."
             ) % {
                 "name": n.name,
                 "theirs": n.get_region_display(),
@@ -99,12 +118,12 @@ def mediation_proposal_refusal(mediation: Mediation, notaries) -> str:
         if n.tied_to_organisation:
             return _(
                 "%(name)s heeft een directe band met onze organisatie en komt niet in "
-                "aanmerking (E2)."
+                "aanmerking."
             ) % {"name": n.name}
         if n.tied_clients.filter(pk=claimant.pk).exists():
             return _(
                 "%(name)s heeft een directe band met %(client)s en komt niet in "
-                "aanmerking (E2)."
+                "aanmerking."
             ) % {"name": n.name, "client": claimant.name}
     return ""
 
@@ -117,9 +136,12 @@ def _letter(locked, kind, by, context=None):
     return {"letter": str(letter.uuid), "letter_kind": kind}
 
 
-def mediation_propose(*, mediation: Mediation, notaries, by) -> Mediation:
+def mediation_propose(
+    *, mediation: Mediation, notaries, by, context: dict | None = None
+) -> Mediation:
     """E2: offer the claimant three notaries from their region, none with a tie to
-    either party; the proposal letter informs the claimant (E6)."""
+    either party; the proposal letter informs the claimant (E6). ``context``:
+    what the sender adjusted in the preview (e.g. ``aanvulling``)."""
 
     notaries = list(notaries)
 
@@ -130,7 +152,9 @@ def mediation_propose(*, mediation: Mediation, notaries, by) -> Mediation:
         locked.proposed.set(notaries)
         locked.proposed_at = timezone.now()
         locked.notary = None
-        data = _letter(locked, LetterTemplate.Kind.MEDIATION_PROPOSAL, by)
+        data = _letter(
+            locked, LetterTemplate.Kind.MEDIATION_PROPOSAL, by, context=context
+        )
         return {**data, "notaries": [n.pk for n in notaries]}
 
     return transition_apply(
@@ -185,8 +209,9 @@ def mediation_consent(
     dispute: the complaints and appeals procedure and ``procedure_codes``. Her
     account, deactivated when an earlier access ended, is active again.
 
-    Raises ValidationError without both consents, for a consent in the future,
-    a notary without an account, or a procedure code that is not in the
+    Raises ValidationError without both consents, for a consent in the future
+    or before the complaint's receipt (or the decision), a notary without an
+    account, or a procedure code that is not in the
     handbook."""
     codes = sorted(set(procedure_codes))
 
@@ -198,8 +223,19 @@ def mediation_consent(
                     "(E4). Vul beide data in."
                 )
             )
-        not_in_future("claimant_consent_at", claimant_consent_at)
-        not_in_future("organisation_consent_at", organisation_consent_at)
+        origin = _origin(locked)
+        plausible_date(
+            "claimant_consent_at",
+            claimant_consent_at,
+            label=_("De datum van toestemming van de eiser"),
+            after=origin,
+        )
+        plausible_date(
+            "organisation_consent_at",
+            organisation_consent_at,
+            label=_("De datum van toestemming van de organisatie"),
+            after=origin,
+        )
         notary = locked.notary
         if notary.user_id is None:
             raise ValidationError(
@@ -260,12 +296,32 @@ def mediation_record_session(
     expected_duration: str = "",
     claimant_informed: bool = False,
 ) -> Mediation:
-    """E4/E5: the session under the NMI Mediation Rules took place."""
+    """E4/E5: the session under the NMI Mediation Rules took place. Raises
+    ValidationError without a date, or for one in the future or before both
+    parties consented."""
 
     def effect(locked):
         if session_at is None:
             raise ValidationError({"session_at": _("Vul de datum van de sessie in.")})
-        not_in_future("session_at", session_at)
+        # The later of the two consents is the step the session follows (E4).
+        consents = [
+            c
+            for c in (
+                (locked.claimant_consent_at, _("de toestemming van de eiser")),
+                (
+                    locked.organisation_consent_at,
+                    _("de toestemming van de organisatie"),
+                ),
+            )
+            if c[0] is not None
+        ]
+        latest = (max(consents, key=lambda c: c[0]),) if consents else ()
+        plausible_date(
+            "session_at",
+            session_at,
+            label=_("De datum van de sessie"),
+            after=(*_origin(locked), *latest),
+        )
         locked.session_at = session_at
         locked.expected_duration = expected_duration
 
@@ -374,11 +430,26 @@ def mediation_withdraw(
     )
 
 
+def mediation_steps_to_inform(mediation: Mediation) -> list[str]:
+    """E6: the steps the claimant was not yet informed of, oldest first (what
+    the step letter names; its preview shows the same)."""
+    pending = CaseEvent.objects.filter(
+        mediation=mediation, claimant_informed_at__isnull=True
+    )
+    return [e.action_label for e in pending.order_by("at", "pk")]
+
+
 def mediation_inform_claimant(
-    *, mediation: Mediation, by, how: str, send_letter: bool = False
+    *,
+    mediation: Mediation,
+    by,
+    how: str,
+    send_letter: bool = False,
+    context: dict | None = None,
 ) -> Mediation:
     """E6: record that the claimant was informed of the steps so far (by letter,
-    generated and filed here, or as described in ``how``)."""
+    generated and filed here, or as described in ``how``). ``context``: what the
+    sender adjusted in the letter's preview (e.g. ``aanvulling``)."""
 
     def effect(locked):
         if not send_letter and not how.strip():
@@ -388,14 +459,17 @@ def mediation_inform_claimant(
         pending = CaseEvent.objects.filter(
             mediation=locked, claimant_informed_at__isnull=True
         )
-        steps = [e.action_label for e in pending.order_by("at", "pk")]
+        steps = mediation_steps_to_inform(locked)
         data = {}
         if send_letter:
             data = _letter(
                 locked,
                 LetterTemplate.Kind.MEDIATION_STEP,
                 by,
-                context={"stap": "; ".join(steps) or locked.get_state_display()},
+                context={
+                    **(context or {}),
+                    "stap": "; ".join(steps) or locked.get_state_display(),
+                },
             )
         pending.update(claimant_informed_at=timezone.now())
         return {**data, "steps": steps}

@@ -14,11 +14,14 @@ from .appeals import APPEAL_ACTIONS, APPEAL_OPENING, APPEAL_TRANSITIONS
 from .client_signals import SIGNAL_ACTIONS, SIGNAL_OPENING, SIGNAL_TRANSITIONS
 from .complaints import COMPLAINT_ACTIONS, COMPLAINT_OPENING, COMPLAINT_TRANSITIONS
 from .engine import (
+    NotYet,
     Opening,
     Transition,
     allowed_actions,
     case_open,
     find,
+    step_label,
+    steps_not_yet,
     transition_apply,
 )
 from .mediations import MEDIATION_ACTIONS, MEDIATION_OPENING, MEDIATION_TRANSITIONS
@@ -36,10 +39,13 @@ __all__ = [
     "SIGNAL_ACTIONS",
     "SIGNAL_OPENING",
     "SIGNAL_TRANSITIONS",
+    "NotYet",
     "Opening",
     "Transition",
     "allowed_actions",
     "case_open",
     "find",
+    "step_label",
+    "steps_not_yet",
     "transition_apply",
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Complaint
 from ..permissions import can_keep_register
-from .engine import Opening, Transition
+from .engine import NotYet, Opening, Transition
 from .guards import (
     handler_or_clerk,
     handler_or_quality_officer,
@@ -43,6 +43,56 @@ def _follow_up_open(case) -> str:
         return _("Over het vervolg is al besloten (C9).")
     return _about_holder(case)
 
+
+def close_refusal(complaint) -> str:
+    """Why the complaint cannot be closed now, or "" (C7, C8, E5)."""
+    if complaint.state == Complaint.State.ESCALATED:
+        if complaint.mediations.exclude(state="closed").exists():
+            return NotYet(_("Sluit eerst de mediation af."))
+        return ""
+    if not complaint.solution.strip():
+        return NotYet(
+            _(
+                "Leg eerst de gekozen oplossing vast (via \u201cBehandelgegevens "
+                "bijwerken\u201d)."
+            )
+        )
+    if complaint.satisfied_at is None:
+        return NotYet(
+            _(
+                "Een klacht wordt pas afgesloten als de klant heeft laten weten "
+                "tevreden te zijn met de oplossing. Leg de tevredenheid eerst vast."
+            )
+        )
+    if complaint.formal_written and complaint.outcome_sent_at is None:
+        return NotYet(
+            _(
+                "Deel de klant eerst de uitkomst mee: de klacht is formeel "
+                "schriftelijk ingediend."
+            )
+        )
+    return ""
+
+
+def _outcome_refusal(case) -> str:
+    """C7: the outcome letter states the chosen solution, so it waits for one."""
+    refusal = _formal_written(case)
+    if refusal:
+        return refusal
+    if not case.solution.strip():
+        return NotYet(
+            _(
+                "Leg eerst de gekozen oplossing en de afhandeling vast; die staan in "
+                "de brief."
+            )
+        )
+    return ""
+
+
+# C8: closing ends the handling; only the quality officer can undo it (reopen).
+CLOSE_CONFIRM = _(
+    "na afsluiten alleen de portefeuillehouder kwaliteit de klacht nog kan heropenen"
+)
 
 K = Complaint.State
 _OPEN = (K.REGISTERED, K.IN_PROGRESS)
@@ -98,7 +148,7 @@ COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
         _("Uitkomst aan de klant meedelen"),
         handler_or_clerk,
         "C7",
-        _formal_written,
+        _outcome_refusal,
     ),
     Transition(
         K.IN_PROGRESS,
@@ -107,6 +157,8 @@ COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
         _("Klacht afsluiten"),
         handler_or_quality_officer,
         "C8",
+        close_refusal,
+        confirm=CLOSE_CONFIRM,
     ),
     Transition(
         K.IN_PROGRESS,
@@ -123,6 +175,31 @@ COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
         _("Klacht afsluiten na mediation"),
         quality_officer,
         "E5",
+        close_refusal,
+        confirm=CLOSE_CONFIRM,
+    ),
+    # Issue 16: a closed complaint is reopened, not re-registered (reopen_refusal
+    # says who and why; cases.services.corrections.complaint_reopen what changes).
+    Transition(
+        K.CLOSED,
+        "reopen",
+        K.IN_PROGRESS,
+        _("Klacht heropenen"),
+        quality_officer,
+        "C8",
+    ),
+    # Issue 16: a wrongly recorded fact is corrected with a trace (old → new and
+    # the reason in the logbook), in any state (cases.services.corrections).
+    *(
+        Transition(
+            state,
+            "correct",
+            state,
+            _("Vastgelegd gegeven corrigeren"),
+            quality_officer,
+            "C1",
+        )
+        for state in K.values
     ),
     *(
         Transition(
@@ -179,7 +256,9 @@ COMPLAINT_EVENTS = {
     "record_satisfaction": gettext_lazy("Tevredenheid klant vastgelegd"),
     "send_outcome_letter": gettext_lazy("Uitkomst meegedeeld"),
     "escalate": gettext_lazy("Voorgelegd aan mediation"),
-    "decide_anonymised": gettext_lazy("Besluit geanonimiseerd bespreken (C5)"),
-    "inform_parties": gettext_lazy("Certificaathouder en teamleider geïnformeerd (C9)"),
-    "decide_follow_up": gettext_lazy("Vervolg besloten (C9)"),
+    "decide_anonymised": gettext_lazy("Besluit geanonimiseerd bespreken"),
+    "inform_parties": gettext_lazy("Certificaathouder en teamleider geïnformeerd"),
+    "decide_follow_up": gettext_lazy("Vervolg besloten"),
+    "reopen": gettext_lazy("Klacht heropend"),
+    "correct": gettext_lazy("Gegeven gecorrigeerd"),
 }

@@ -16,6 +16,13 @@ from ..models import CaseEvent
 from ..numbering import next_case_number
 
 
+class NotYet(str):
+    """A refusal that lifts once an earlier step is done (closing before the
+    client's satisfaction is recorded). The case page lists such a step as
+    "nog niet" with this reason instead of hiding it; any other refusal means
+    the step does not apply to this case and it is not shown at all."""
+
+
 @dataclass(frozen=True)
 class Transition:
     source: str
@@ -26,6 +33,10 @@ class Transition:
     rule: str
     # (case) -> "" when the step is possible now, else why not (naming the rule).
     when: Callable | None = None
+    # For a step that cannot be undone: what the user must confirm, as the clause
+    # after "Ik begrijp dat" (a required checkbox in the step's form; the view
+    # refuses the step without the tick). "" for an ordinary step.
+    confirm: str = ""
 
     def refusal(self, case) -> str:
         return self.when(case) if self.when is not None else ""
@@ -56,6 +67,31 @@ def allowed_actions(table, case, user) -> list[Transition]:
         for t in table
         if t.source == case.state and t.may(user, case) and not t.refusal(case)
     ]
+
+
+def steps_not_yet(table, case, user) -> list[tuple[Transition, str]]:
+    """The steps this user could take on this case in its state but not yet, each
+    with the reason (a `NotYet` refusal): the case page lists them so that a step
+    is never offered only to be refused, and never missing without a word."""
+    seen = set()
+    rows = []
+    for t in table:
+        if t.source != case.state or t.action in seen or not t.may(user, case):
+            continue
+        reason = t.refusal(case)
+        if isinstance(reason, NotYet):
+            seen.add(t.action)
+            rows.append((t, str(reason)))
+    return rows
+
+
+def step_label(table, action: str) -> str:
+    """The Dutch label of ``action`` in ``table`` (any state), for messages about a
+    step that is no longer possible; the action code itself never reaches a user."""
+    for row in table:
+        if row.action == action:
+            return str(row.label)
+    return action
 
 
 def case_open(
@@ -124,8 +160,15 @@ def transition_apply(
         row = find(kinds.kind_of(model).transitions, locked.state, action)
         if row is None:
             raise ValidationError(
-                _("'%(action)s' kan niet bij een zaak met status '%(state)s'.")
-                % {"action": action, "state": locked.get_state_display()}
+                _(
+                    "De stap “%(label)s” is niet (meer) mogelijk: de zaak "
+                    "heeft intussen de status “%(state)s”. Bekijk de zaak "
+                    "opnieuw."
+                )
+                % {
+                    "label": step_label(kinds.kind_of(model).transitions, action),
+                    "state": locked.get_state_display(),
+                }
             )
         if not row.may(by, locked):
             raise PermissionDenied(

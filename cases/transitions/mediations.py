@@ -67,6 +67,10 @@ MEDIATION_TRANSITIONS: tuple[Transition, ...] = (
         _("Mediation afsluiten"),
         register_clerk,
         "E6",
+        confirm=_(
+            "na afsluiten de toegang van de notaris tot het dossier eindigt en de "
+            "mediation niet meer kan worden heropend"
+        ),
     ),
     *(
         Transition(

@@ -8,10 +8,23 @@ answers per instance from the same selector. Out of scope is 404, like missing."
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from portal.roles import ASSESSOR, CORE_GROUP, EXTERNAL_MEDIATOR
+
+from ..forms.people import (
+    PersonChoiceField,
+    PersonMultipleChoiceField,
+    audit_participation,
+    deciders_on_audit,
+    deciders_pool,
+    people,
+)
 from ..models import (
     Appeal,
     Audit,
@@ -21,6 +34,7 @@ from ..models import (
     EvidenceFile,
     Notary,
 )
+from ..selectors import visible_to
 from ..services import (
     certificate_adjust,
     certificate_issue,
@@ -96,6 +110,106 @@ class CertificateEditMixin(ServiceErrorsMixin):
         )
 
 
+User = get_user_model()
+
+# -- the person choosers of the dossier forms -----------------------------------
+
+DECIDER_RULE = _(
+    "Alleen certificatiebeslissers; niet wie teamleider of beoordelaar bij het "
+    "onderzoek was."
+)
+AUDITOR_RULE = _("Alleen beoordelaars en kerngroepleden.")
+AUDITOR_ROLES = (ASSESSOR, CORE_GROUP)
+
+
+class DecisionAdminForm(WagtailAdminModelForm):
+    """The decider is a certification decider who did not evaluate the audit.
+    Once recorded, audit and decider stay: ``decision_update`` changes only the
+    outcome, the motivation and the date, so the form does not offer more."""
+
+    decider = PersonChoiceField(label=_("Certificatiebeslisser"), rule=DECIDER_RULE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        decider = self.fields["decider"]
+        if self.instance.pk:
+            # Whatever became of the decider since: the recorded one stays.
+            decider.queryset = User.objects.filter(pk=self.instance.decider_id)
+            for name in ("audit", "decider"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Wijzigt niet. Is dit onjuist, leg dan een nieuwe beslissing vast."
+                )
+        else:
+            decider.offer(deciders_pool(), audit_participation(self._posted_audit()))
+
+    def _posted_audit(self):
+        """The audit chosen in a posted form, if the user may see it: then its
+        team leader and assessors are named as left out on the re-shown form."""
+        key = self.data.get(self.add_prefix("audit")) if self.is_bound else None
+        try:
+            key = int(key)
+        except (TypeError, ValueError):
+            return None
+        return visible_to(self.for_user, Audit).filter(pk=key).first()
+
+
+class AuditAdminForm(WagtailAdminModelForm):
+    """Team leader and assessors: assessors and core-group members, never someone
+    who decided on this audit (who evaluated may not decide, and the other way
+    round)."""
+
+    team_leader = PersonChoiceField(label=_("Teamleider"), rule=AUDITOR_RULE)
+    assessors = PersonMultipleChoiceField(
+        label=_("Beoordelaars"), required=False, rule=AUDITOR_RULE
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        audit = self.instance
+        current = [audit.team_leader_id]
+        if audit.pk:
+            current += list(audit.assessors.values_list("pk", flat=True))
+        pool = people(*AUDITOR_ROLES, keeping=current)
+        refusal = deciders_on_audit(audit)
+        self.fields["team_leader"].offer(pool, refusal)
+        self.fields["assessors"].offer(pool, refusal)
+
+
+class NotaryAdminForm(WagtailAdminModelForm):
+    """E4: the portal account of a notary is an external notary's account, and
+    one account belongs to one notary."""
+
+    user = PersonChoiceField(
+        label=_("Portaalaccount"),
+        required=False,
+        rule=_(
+            "Alleen accounts met de rol mediation-notaris (extern). Nodig om na "
+            "toestemming het dossier in te zien."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        linked = {
+            n.user_id: n
+            for n in Notary.objects.filter(user__isnull=False).exclude(
+                pk=self.instance.pk
+            )
+        }
+
+        def refusal(person):
+            if person.pk in linked:
+                return gettext("is al gekoppeld aan %(notary)s") % {
+                    "notary": linked[person.pk]
+                }
+            return ""
+
+        self.fields["user"].offer(
+            people(EXTERNAL_MEDIATOR, keeping=[self.instance.user_id]), refusal
+        )
+
+
 class ClientViewSet(ScopedSnippetViewSet):
     model = Client
     icon = "group"
@@ -123,14 +237,17 @@ class AuditViewSet(ScopedSnippetViewSet):
     list_display = ["__str__", "kind", "start_date", "team_leader"]
     list_filter = ["kind"]
     inspect_view_enabled = True
-    panels = [
-        FieldPanel("client"),
-        FieldPanel("kind"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        FieldPanel("team_leader"),
-        FieldPanel("assessors"),
-        FieldPanel("notes"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("client"),
+            FieldPanel("kind"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+            FieldPanel("team_leader"),
+            FieldPanel("assessors"),
+            FieldPanel("notes"),
+        ],
+        base_form_class=AuditAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("client", "team_leader")
@@ -148,13 +265,16 @@ class DecisionViewSet(ScopedSnippetViewSet):
         "add_view_class": (DecisionCreateMixin,),
         "edit_view_class": (DecisionEditMixin,),
     }
-    panels = [
-        FieldPanel("audit"),
-        FieldPanel("decider"),
-        FieldPanel("outcome"),
-        FieldPanel("motivation"),
-        FieldPanel("decided_at"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("audit"),
+            FieldPanel("decider"),
+            FieldPanel("outcome"),
+            FieldPanel("motivation"),
+            FieldPanel("decided_at"),
+        ],
+        base_form_class=DecisionAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("audit__client", "decider")
@@ -261,19 +381,22 @@ class NotaryViewSet(PortalSnippetViewSet):
     list_display = ["name", "firm", "region", "city", "active"]
     list_filter = ["region", "active", "mediation_specialised"]
     search_fields = ["name", "firm", "city"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("firm"),
-        FieldPanel("region"),
-        FieldPanel("city"),
-        FieldPanel("email"),
-        FieldPanel("mediation_specialised"),
-        FieldPanel("active"),
-        FieldPanel("tied_to_organisation"),
-        FieldPanel("tied_clients"),
-        FieldPanel("ties_note"),
-        FieldPanel("user"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("firm"),
+            FieldPanel("region"),
+            FieldPanel("city"),
+            FieldPanel("email"),
+            FieldPanel("mediation_specialised"),
+            FieldPanel("active"),
+            FieldPanel("tied_to_organisation"),
+            FieldPanel("tied_clients"),
+            FieldPanel("ties_note"),
+            FieldPanel("user"),
+        ],
+        base_form_class=NotaryAdminForm,
+    )
 
 
 class RegisterViewSetGroup(SnippetViewSetGroup):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,7 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from files.filetypes import ALLOWED_DESCRIPTION
+
 from ..forms import SignalForm, SignalQualifyForm
+from ..forms.fields import MultipleFileField
 from ..models import Client, Signal
 from ..permissions import can_report_signal
 from ..selectors import (
@@ -21,6 +25,7 @@ from ..selectors import (
     has_register_access,
 )
 from ..services import evidence_upload, signal_qualify, signal_record
+from ..services.evidence import can_upload_evidence
 from ..transitions import SIGNAL_TRANSITIONS, allowed_actions
 from .errors import add_service_errors
 
@@ -51,22 +56,20 @@ def signal_new(request):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            for upload in data["attachments"]:
-                try:
-                    evidence_upload(
-                        client=signal.client,
-                        uploaded_file=upload,
-                        by=request.user,
-                        description=_("Bijlage bij signaal %(n)s")
-                        % {"n": signal.number},
-                        case=signal,
+            refused = _attach(request, signal, data["attachments"])
+            if refused:
+                # The signal is in; the files that were refused are not. Say so
+                # as an error and lead to the signal's page to add them again.
+                messages.error(
+                    request,
+                    _(
+                        "Signaal %(n)s is doorgegeven aan de portefeuillehouder Q, "
+                        "maar deze bijlagen zijn niet bewaard: %(files)s. Voeg ze "
+                        "hieronder opnieuw toe."
                     )
-                except (ValidationError, PermissionDenied) as exc:
-                    # The signal itself is in; say which file was not kept.
-                    messages.warning(
-                        request,
-                        " ".join(getattr(exc, "messages", [str(exc)])),
-                    )
+                    % {"n": signal.number, "files": "; ".join(refused)},
+                )
+                return redirect("cases:signal", signal.pk)
             messages.success(
                 request,
                 _(
@@ -84,16 +87,74 @@ def signal_new(request):
     )
 
 
+def _attach(request, signal, uploads) -> list[str]:
+    """Keep each uploaded file with the signal in the client's dossier (S1/S5);
+    returns "name: reason" for every file that was refused (nothing of it kept)."""
+    refused = []
+    for upload in uploads:
+        try:
+            evidence_upload(
+                client=signal.client,
+                uploaded_file=upload,
+                by=request.user,
+                description=_("Bijlage bij signaal %(n)s") % {"n": signal.number},
+                case=signal,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            refused.append(f"{upload.name}: {reason}")
+    return refused
+
+
+def _may_attach(user, signal) -> bool:
+    """Who may add a file to a signal afterwards: its reporter and whoever may
+    upload to the case (the register roles); only with a client, whose dossier
+    keeps the file."""
+    return signal.client_id is not None and can_upload_evidence(
+        user, signal.client, case=signal
+    )
+
+
 def _visible_complaint(user, signal):
     return complaints_visible_to(user).filter(signal=signal).first()
+
+
+class AttachForm(forms.Form):
+    attachments = MultipleFileField(
+        label=_("Bijlage toevoegen"),
+        error_messages={"required": _("Kies een bestand om toe te voegen.")},
+        help_text=ALLOWED_DESCRIPTION,
+    )
+
+    def clean_attachments(self):
+        return [f for f in self.cleaned_data.get("attachments") or [] if f]
 
 
 @require_http_methods(["GET", "POST"])
 def signal_detail(request, pk):
     signal = get_visible_or_404(request.user, Signal, pk=pk)
     may_qualify = bool(allowed_actions(SIGNAL_TRANSITIONS, signal, request.user))
-    form = SignalQualifyForm(request.POST or None) if may_qualify else None
-    if request.method == "POST":
+    attaching = request.method == "POST" and request.POST.get("action") == "attach"
+    may_attach = _may_attach(request.user, signal)
+    attach_form = AttachForm(
+        request.POST if attaching else None, request.FILES if attaching else None
+    )
+    if attaching:
+        if not may_attach:
+            raise PermissionDenied
+        if attach_form.is_valid():
+            refused = _attach(request, signal, attach_form.cleaned_data["attachments"])
+            for line in refused:
+                attach_form.add_error("attachments", line)
+            if not refused:
+                messages.success(request, _("De bijlage is bij het signaal bewaard."))
+                return redirect("cases:signal", signal.pk)
+    form = (
+        SignalQualifyForm((request.POST or None) if not attaching else None)
+        if may_qualify
+        else None
+    )
+    if request.method == "POST" and not attaching:
         if form is None:
             raise PermissionDenied
         if form.is_valid():
@@ -133,6 +194,7 @@ def signal_detail(request, pk):
             .order_by("uploaded_at"),
             "may_register": signal.state == Signal.State.COMPLAINT
             and has_register_access(request.user),
+            "attach_form": attach_form if may_attach else None,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if (form is not None and form.errors) or attach_form.errors else 200,
     )

@@ -24,7 +24,6 @@ from ..selectors import (
     with_uninformed_steps,
 )
 from ..services import (
-    complaint_acknowledge,
     complaint_assign_handler,
     complaint_close,
     complaint_decide_anonymised,
@@ -33,7 +32,6 @@ from ..services import (
     complaint_inform_parties,
     complaint_record_satisfaction,
     complaint_register,
-    complaint_send_outcome,
     complaint_update_handling,
 )
 from ..services.complaints import (
@@ -43,8 +41,17 @@ from ..services.complaints import (
 )
 from ..transitions import COMPLAINT_TRANSITIONS
 from .case_files import case_files, upload_form
+from .corrections import (
+    correction_done,
+    correction_form,
+    reopen_done,
+    reopen_form,
+    run_correction,
+    run_reopen,
+)
 from .errors import add_service_errors
-from .steps import StepView, handle_steps, step_forms
+from .letter_preview import letter_step_urls, posted_letter_redirect
+from .steps import StepView, handle_steps, not_yet, step_forms
 
 
 def _core_group():
@@ -122,12 +129,12 @@ def complaint_register_view(request, signal_pk):
 
 def _complaint_steps(request):
     def handler_form(data, case):
-        return cf.HandlerForm(data, candidates=_core_group())
+        return cf.HandlerForm(data, candidates=_core_group(), complaint=case)
 
     def handling_form(data, case):
         initial = {name: getattr(case, name) for name in HANDLING_FIELDS}
         initial["involved_staff"] = list(case.involved_staff.all())
-        return cf.HandlingForm(data, initial=initial)
+        return cf.HandlingForm(data, initial=initial, complaint=case)
 
     def run_handling(case, user, d):
         complaint_update_handling(
@@ -148,9 +155,6 @@ def _complaint_steps(request):
         )
 
     return {
-        "acknowledge": StepView(
-            None, lambda c, u, d: complaint_acknowledge(complaint=c, by=u)
-        ),
         "assign_handler": StepView(
             handler_form,
             lambda c, u, d: complaint_assign_handler(
@@ -163,9 +167,6 @@ def _complaint_steps(request):
             lambda c, u, d: complaint_record_satisfaction(
                 complaint=c, by=u, note=d["satisfaction_note"], at=d["satisfied_at"]
             ),
-        ),
-        "send_outcome_letter": StepView(
-            None, lambda c, u, d: complaint_send_outcome(complaint=c, by=u)
         ),
         "close": StepView(
             lambda data, case: cf.CloseForm(data),
@@ -193,6 +194,9 @@ def _complaint_steps(request):
                 team_leader_informed_at=d["team_leader_informed_at"],
             ),
         ),
+        # Issue 16: reopening and correcting (cases.services.corrections).
+        "reopen": StepView(reopen_form, run_reopen, reopen_done),
+        "correct": StepView(correction_form, run_correction, correction_done),
         "decide_follow_up": StepView(
             lambda data, case: cf.FollowUpForm(data),
             lambda c, u, d: complaint_decide_follow_up(
@@ -222,6 +226,10 @@ def complaint_detail(request, pk):
         .prefetch_related("involved_staff")
         .get(pk=complaint.pk)
     )
+    # A letter step (C3, C7) opens its preview, which sends; never from here.
+    letter = posted_letter_redirect(request, complaint)
+    if letter is not None:
+        return letter
     steps, forms_by_action, response = handle_steps(
         request,
         complaint,
@@ -247,6 +255,8 @@ def complaint_detail(request, pk):
         {
             "complaint": complaint,
             "step_forms": step_forms(steps, forms_by_action),
+            "letter_urls": letter_step_urls(complaint, steps),
+            "steps_not_yet": not_yet(COMPLAINT_TRANSITIONS, complaint, request.user),
             "forms_by_action": forms_by_action,
             "events": complaint.events.select_related("actor").order_by("at", "pk"),
             "files": case_files(request.user, complaint, "complaint"),

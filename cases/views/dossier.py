@@ -18,6 +18,7 @@ from ..forms import (
     EvidenceUploadForm,
     TimelineFilterForm,
 )
+from ..forms.dossier import DecisionEmailedForm
 from ..models import CertificationDecision, Client, EvidenceFile
 from ..models.evidence import evidence_storage
 from ..permissions import can_delete_evidence
@@ -34,6 +35,7 @@ from ..services import (
     evidence_delete,
     evidence_upload,
 )
+from ..services.dates import display_moment
 from ..services.evidence import can_upload_evidence
 from .access_panel import access_panel_context
 from .case_files import report_stored
@@ -68,6 +70,7 @@ def admin_dossier_context(request, client, **access_forms) -> dict:
         if context["can_upload"]
         else None
     )
+    context["emailed_form"] = DecisionEmailedForm()
     context.update(access_panel_context(request, client, **access_forms))
     return context
 
@@ -184,20 +187,43 @@ def evidence_download(request, uuid):
 @require_admin_access
 @require_http_methods(["POST"])
 def admin_decision_mark_emailed(request, pk):
+    """A2: the office manager enters when the decision e-mail really went out
+    (default now). A refusal shows the dossier again with the time as typed and
+    the message at the decision."""
     decision = get_visible_or_404(request.user, CertificationDecision, pk=pk)
-    try:
-        decision_mark_emailed(decision=decision, by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(
-            request,
-            _(
-                "Vastgelegd: de beslissing is verzonden. De beroepstermijn loopt "
-                "vanaf nu."
-            ),
-        )
-    return redirect("cases_admin:dossier", pk=decision.audit.client_id)
+    form = DecisionEmailedForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            decision = decision_mark_emailed(
+                decision=decision, at=form.cleaned_data["emailed_at"], by=request.user
+            )
+        except PermissionDenied as exc:
+            add_service_errors(form, exc)
+            status = 403
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Vastgelegd: de beslissing is op %(at)s per e-mail verzonden. De "
+                    "beroepstermijn loopt vanaf dat moment."
+                )
+                % {"at": display_moment(decision.emailed_at)},
+            )
+            return redirect("cases_admin:dossier", pk=decision.audit.client_id)
+    messages.error(
+        request,
+        _(
+            "Het verzendmoment is niet vastgelegd; zie de melding bij de beslissing "
+            "in de tijdlijn."
+        ),
+    )
+    context = admin_dossier_context(request, decision.audit.client)
+    context["emailed_form_bound"] = form
+    context["emailed_decision_pk"] = decision.pk
+    return render(request, "cases/admin/dossier.html", context, status=status)
 
 
 @require_admin_access
@@ -209,6 +235,7 @@ def admin_decision_supersede(request, pk):
     form = DecisionSupersedeForm(
         request.POST or None,
         deciders=candidates,
+        decision=decision,
         initial={"decider": request.user if request.user in candidates else None},
     )
     if request.method == "POST" and form.is_valid():

@@ -32,7 +32,8 @@ from ..services import (
 from ..transitions import MEDIATION_TRANSITIONS
 from .case_files import case_files, upload_form
 from .errors import add_service_errors
-from .steps import StepView, handle_steps, step_forms
+from .letter_preview import letter_step_urls, posted_letter_redirect
+from .steps import StepView, handle_steps, not_yet, step_forms
 
 
 def _mediation_steps(request):
@@ -114,6 +115,11 @@ def mediation_detail(request, pk):
         .select_related("claimant", "complaint", "decision", "notary")
         .get(pk=mediation.pk)
     )
+    # A letter (E2, and E6 when sent as a letter) opens its preview, which
+    # sends; never from here.
+    letter = posted_letter_redirect(request, mediation)
+    if letter is not None:
+        return letter
     steps, forms_by_action, response = handle_steps(
         request,
         mediation,
@@ -135,6 +141,8 @@ def mediation_detail(request, pk):
             "inform_step_forms": step_forms(
                 [s for s in steps if s.action == "inform_claimant"], forms_by_action
             ),
+            "letter_urls": letter_step_urls(mediation, steps),
+            "steps_not_yet": not_yet(MEDIATION_TRANSITIONS, mediation, request.user),
             "forms_by_action": forms_by_action,
             "events": mediation.events.select_related("actor").order_by("at", "pk"),
             "files": case_files(request.user, mediation, "mediation"),

@@ -1,6 +1,6 @@
 """The case register (Casusregister) in the admin: one listing of signals,
-complaints, appeals and mediations with filters, its CSV and XLSX export, and the
-logbook export of one case.
+complaints, appeals and mediations with filters, sortable columns, saved filter
+links, its CSV and XLSX export, and the logbook export of one case.
 
 Every row comes from the scoping selectors: the listing, its filter options and
 the exports show exactly the cases the user may see (C4, E4). The four kinds are
@@ -18,7 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.http import Http404
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,16 +30,28 @@ from wagtail.admin.paginator import WagtailPaginator
 from .. import kinds
 from ..models import Client
 from ..permissions import has_register_access
-from ..selectors import get_visible_or_404, visible_to
-from .register_exports import csv_response, export_rows, local_text, xlsx_response
-from .register_rows import PER_PAGE, RegisterRow, register_rows, registered_kinds
+from ..selectors import visible_to
+from .logbook import logbook_download, visible_case
+from .register_exports import csv_response, export_rows, xlsx_response
+from .register_rows import (
+    PER_PAGE,
+    RegisterRow,
+    parse_sort,
+    register_rows,
+    registered_kinds,
+)
 
 # -- filters -----------------------------------------------------------------
 
 
 def _status_choices(kind: str) -> list:
+    # Each status names its kind ("Klacht — afgesloten"): a closed list shows
+    # only the chosen option, and "afgesloten" alone would be three statuses.
     def states(spec):
-        return [(f"{spec.key}:{v}", label) for v, label in spec.model.State.choices]
+        return [
+            (f"{spec.key}:{v}", f"{spec.title} \u2014 {label}")
+            for v, label in spec.model.State.choices
+        ]
 
     empty = ("", gettext_lazy("Alle statussen"))
     every = registered_kinds()
@@ -104,6 +116,22 @@ class RegisterFilterForm(forms.Form):
         max_value=2100,
         widget=forms.NumberInput(attrs={"placeholder": gettext_lazy("bijv. 2026")}),
     )
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Stand"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Lopend en afgesloten")),
+            ("open", gettext_lazy("Lopend")),
+            ("closed", gettext_lazy("Afgesloten")),
+        ],
+    )
+    closed_year = forms.IntegerField(
+        label=gettext_lazy("Jaar van afsluiting"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"placeholder": gettext_lazy("bijv. 2026")}),
+    )
     overdue = forms.BooleanField(
         label=gettext_lazy("Alleen termijn verstreken"), required=False
     )
@@ -138,25 +166,105 @@ class RegisterPaginator(WagtailPaginator):
     verbose_name_plural = gettext_lazy("zaken")
 
 
+# The sortable columns, in the table's order: (sort key, header).
+SORT_COLUMNS = (
+    ("nummer", gettext_lazy("Nummer")),
+    ("soort", gettext_lazy("Soort")),
+    ("klant", gettext_lazy("Klant")),
+    ("ontvangen", gettext_lazy("Ontvangen")),
+    ("status", gettext_lazy("Status")),
+    ("afgesloten", gettext_lazy("Afgesloten op")),
+    ("doorlooptijd", gettext_lazy("Doorlooptijd")),
+)
+
+
+def _query(params: QueryDict, **changes) -> str:
+    """``params`` without the page and export, with ``changes`` (None removes)."""
+    query = params.copy()
+    for key in ("p", "format"):
+        query.pop(key, None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
+def sort_headers(params: QueryDict, sort) -> list[dict]:
+    """Each sortable column's header link: ascending first, then the reverse; the
+    current one says which way it sorts (for eyes and for screen readers)."""
+    headers = []
+    for key, label in SORT_COLUMNS:
+        current = sort is not None and sort[0] == key
+        descending = current and sort[1]
+        target = key if not current or descending else f"-{key}"
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + _query(params, sort=target),
+                "aria": (
+                    ("descending" if descending else "ascending") if current else ""
+                ),
+                "indicator": ("\u25bc" if descending else "\u25b2") if current else "",
+            }
+        )
+    return headers
+
+
+def saved_filters() -> list[dict]:
+    """Ready-made selections, as links (no model: a link is the saved filter):
+    the open cases of each kind, the expired deadlines, the cases closed this
+    year."""
+    links = [
+        {
+            "label": _("Open %(kinds)s") % {"kinds": spec.plural},
+            "query": {"kind": spec.key, "stage": "open"},
+        }
+        for spec in registered_kinds().values()
+    ]
+    links.append(
+        {"label": _("Verlopen termijnen"), "query": {"overdue": "on"}},
+    )
+    links.append(
+        {
+            "label": _("Afgesloten dit jaar"),
+            "query": {
+                "stage": "closed",
+                "closed_year": str(timezone.localdate().year),
+                "sort": "-afgesloten",
+            },
+        }
+    )
+    for link in links:
+        query = QueryDict(mutable=True)
+        query.update(link["query"])
+        link["url"] = "?" + query.urlencode()
+    return links
+
+
 @require_admin_access
 @require_GET
 def register_list(request):
     user = request.user
     form = RegisterFilterForm(request.GET, user=user)
     filters = form.filters()
+    sort = parse_sort(request.GET.get("sort"))
     now = timezone.now()
-    rows = register_rows(user, filters, now=now)
+    rows = register_rows(user, filters, now=now, sort=sort)
     export = request.GET.get("format")
     if export == "csv":
         return csv_response(export_rows(rows, now))
     if export == "xlsx":
-        return xlsx_response(export_rows(rows, now))
+        return xlsx_response(export_rows(rows, now, texts=True))
 
     paginator = RegisterPaginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
-    query = request.GET.copy()
-    for key in ("p", "format"):
-        query.pop(key, None)
+    # An unknown sort key is dropped from every link (it was ignored).
+    params = request.GET.copy()
+    if sort is None:
+        params.pop("sort", None)
+    query = _query(params)
     return render(
         request,
         "cases/admin/register.html",
@@ -166,8 +274,14 @@ def register_list(request):
             "elided_page_range": paginator.get_elided_page_range(page.number),
             "rows": [RegisterRow.from_values(v, now) for v in page.object_list],
             "filtered": bool(filters),
+            "sorted": sort is not None,
             "full_register": has_register_access(user),
-            "query": query.urlencode(),
+            "query": query,
+            "headers": sort_headers(params, sort),
+            "saved_filters": saved_filters(),
+            "selection_url": request.build_absolute_uri(
+                request.path + (f"?{query}" if query else "")
+            ),
         },
     )
 
@@ -175,30 +289,7 @@ def register_list(request):
 @require_admin_access
 @require_GET
 def logbook_export(request, kind, pk):
-    spec = registered_kinds().get(kind)
-    if spec is None:
-        raise Http404
-    case = get_visible_or_404(request.user, spec.model, pk=pk)
-    events = case.events.select_related("actor").order_by("at", "pk")
-    header = [
-        _("tijdstip"),
-        _("stap"),
-        _("van"),
-        _("naar"),
-        _("door"),
-        _("toelichting"),
-        _("eiser geïnformeerd op"),
-    ]
-    body = [
-        [
-            local_text(e.at),
-            e.action_label,
-            e.from_state_label if e.from_state else "",
-            e.to_state_label if e.to_state else "",
-            str(e.actor) if e.actor_id else _("systeem"),
-            e.note,
-            local_text(e.claimant_informed_at),
-        ]
-        for e in events
-    ]
-    return csv_response([header, *body], filename=f"logboek-{case.number}.csv")
+    """One case's logbook as CSV (the link of earlier exports; the logbook page
+    offers CSV and XLSX)."""
+    _spec, case = visible_case(request.user, kind, pk)
+    return logbook_download(case, "csv")

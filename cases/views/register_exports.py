@@ -1,5 +1,10 @@
 """The register's exports: the listing as CSV (";", with BOM, for Excel) and
-XLSX, and one case's logbook as CSV."""
+XLSX, and one case's logbook (``cases.views.logbook``).
+
+The rows are the listing's, so scoped exactly as it is (C4, E4). The XLSX adds
+the texts a clerk reports on (issue 16, item 7): description, cause analysis,
+measures and lessons learned, for each kind whose model keeps them, read for
+exactly the rows exported."""
 
 from __future__ import annotations
 
@@ -10,14 +15,47 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from .. import kinds
 from .downloads import as_download
 from .register_rows import RegisterRow
+
+# The texts the XLSX export adds, by model field: a kind shows those its model
+# has (a complaint all four, a signal its description), others an empty cell.
+TEXT_COLUMNS = (
+    ("description", _lazy("Omschrijving")),
+    ("cause_analysis", _lazy("Oorzaakanalyse")),
+    ("measures", _lazy("Genomen maatregelen")),
+    ("lessons_learned", _lazy("Geleerde lessen")),
+)
 
 # -- export ------------------------------------------------------------------
 
 
-def export_rows(rows, now) -> list[list]:
+def _text_fields(spec: kinds.CaseKind) -> list[str]:
+    names = {f.name for f in spec.model._meta.concrete_fields}
+    return [name for name, _label in TEXT_COLUMNS if name in names]
+
+
+def case_texts(values_rows: list[dict]) -> dict[tuple[str, int], dict]:
+    """(kind, pk) -> {field: text} for the exported rows: one query per kind that
+    keeps any of the texts, whatever the number of rows."""
+    wanted: dict[str, list[int]] = {}
+    for values in values_rows:
+        wanted.setdefault(values["row_kind"], []).append(values["row_pk"])
+    texts = {}
+    for key, pks in wanted.items():
+        spec = kinds.by_key(key)
+        fields = _text_fields(spec)
+        if not fields:
+            continue
+        for item in spec.model.objects.filter(pk__in=pks).values("pk", *fields):
+            texts[(key, item.pop("pk"))] = item
+    return texts
+
+
+def export_rows(rows, now, *, texts: bool = False) -> list[list]:
     header = [
         _("Nummer"),
         _("Soort"),
@@ -29,25 +67,40 @@ def export_rows(rows, now) -> list[list]:
         _("Termijnstatus"),
         _("Logboekregels"),
         _("Waarschuwing"),
+        _("Afgesloten op"),
+        _("Doorlooptijd (dagen)"),
+        _("Herkomst"),
+        _("Omgezet in"),
     ]
+    rows = list(rows)
+    extra = {}
+    if texts:
+        header += [str(label) for _name, label in TEXT_COLUMNS]
+        extra = case_texts(rows)
     body = []
     for values in rows:
         row = RegisterRow.from_values(values, now)
         deadline = row.open_deadline
-        body.append(
-            [
-                row.number,
-                row.kind_label,
-                row.client,
-                row.local_date,
-                row.state_label,
-                row.responsible,
-                timezone.localtime(deadline) if deadline else None,
-                row.deadline_text,
-                row.events,
-                row.e6_warning,
-            ]
-        )
+        line = [
+            row.number,
+            row.kind_label,
+            row.client,
+            row.local_date,
+            row.state_label,
+            row.responsible,
+            timezone.localtime(deadline) if deadline else None,
+            row.deadline_text,
+            row.events,
+            row.e6_warning,
+            row.closed_date,
+            row.lead_days,
+            row.origin_text,
+            row.result_text,
+        ]
+        if texts:
+            own = extra.get((row.spec.key, row.pk), {})
+            line += [own.get(name, "") for name, _label in TEXT_COLUMNS]
+        body.append(line)
     return [header, *body]
 
 
@@ -85,14 +138,16 @@ def csv_response(table: list[list], *, filename: str | None = None) -> HttpRespo
     return response
 
 
-def xlsx_response(table: list[list]) -> HttpResponse:
+def xlsx_response(
+    table: list[list], *, filename: str | None = None, title: str | None = None
+) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = _("Casusregister")
+    ws.title = title or _("Casusregister")
     widths: dict[int, int] = {}
     for r, line in enumerate(table, start=1):
         for c, value in enumerate(line, start=1):
@@ -122,4 +177,4 @@ def xlsx_response(table: list[list]) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ),
     )
-    return as_download(response, _filename("xlsx"))
+    return as_download(response, filename or _filename("xlsx"))

@@ -1,6 +1,12 @@
 """The register's rows: every kind of case the user may see, as one UNION of
 per-kind value rows (joins and logbook counts done in SQL), so a page costs the
-same number of queries whatever the number of cases and events (C4, E4)."""
+same number of queries whatever the number of cases and events (C4, E4).
+
+Besides its own columns a row carries what a clerk reads across kinds (issue
+16, item 7): when the case was closed and its lead time, where it came from (a
+complaint's signal) and what it became (the signal's complaint), each with
+whether the user may open that other case. All of it is derived from the
+registry (``cases.kinds``) and the models, never from a list of kinds."""
 
 from __future__ import annotations
 
@@ -8,13 +14,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
+    Case,
     CharField,
     Count,
     DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
+    Max,
+    OuterRef,
     Q,
     Value,
+    When,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +64,144 @@ COLUMNS = (
     "row_deadline",
     "row_events",
     "uninformed_steps",
+    "row_kind_rank",
+    "row_state_rank",
+    "row_closed",
+    "row_lead",
+    "row_origin_kind",
+    "row_origin_pk",
+    "row_origin_number",
+    "row_origin_visible",
+    "row_result_kind",
+    "row_result_pk",
+    "row_result_number",
+    "row_result_visible",
 )
+
+# ?sort=<key> (or -<key>): the register's columns a clerk sorts on, each as the
+# UNION columns it orders by. Nulls (an open case's closing date) go last.
+SORTS = {
+    "nummer": ("row_number",),
+    "soort": ("row_kind_rank",),
+    "klant": ("row_client",),
+    "ontvangen": ("row_date",),
+    "status": ("row_kind_rank", "row_state_rank"),
+    "afgesloten": ("row_closed",),
+    "doorlooptijd": ("row_lead",),
+}
+DEFAULT_ORDER = ("-row_date", "-row_number")
+
+
+def parse_sort(value) -> tuple[str, bool] | None:
+    """``(key, descending)`` of a ``?sort=`` value, or None for anything unknown
+    (ignored: the default order applies)."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value.removeprefix("-")
+    return (key, descending) if key in SORTS else None
+
+
+def _ordering(sort: tuple[str, bool] | None) -> list:
+    if sort is None:
+        return list(DEFAULT_ORDER)
+    key, descending = sort
+    columns = [
+        F(column).desc(nulls_last=True)
+        if descending
+        else F(column).asc(nulls_last=True)
+        for column in SORTS[key]
+    ]
+    return [*columns, *DEFAULT_ORDER]
+
+
+# -- what the registry says of a kind -----------------------------------------------
+
+
+def closed_states(spec: kinds.CaseKind) -> tuple[str, ...]:
+    """The states in which a case of ``spec`` is done: those its life cycle never
+    leaves (a qualified signal, a closed appeal), and "closed" even when a step
+    may reopen it. A kind may say otherwise in ``extra["closed_states"]``."""
+    explicit = spec.extra.get("closed_states")
+    if explicit is not None:
+        return tuple(explicit)
+    leaving = {t.source for t in spec.transitions if t.target != t.source}
+    return tuple(
+        state
+        for state in spec.model.State.values
+        if state not in leaving or state == "closed"
+    )
+
+
+def _case_kind_of(model) -> kinds.CaseKind | None:
+    return kinds.kind_of(model) if kinds.is_case_model(model) else None
+
+
+def origin_relation(spec: kinds.CaseKind):
+    """(field, kind): the case ``spec``'s cases came from (a complaint's signal,
+    a mediation's complaint), or None."""
+    for f in spec.model._meta.get_fields():
+        if f.concrete and (f.many_to_one or f.one_to_one) and f.related_model:
+            other = _case_kind_of(f.related_model)
+            if other is not None and other.key != spec.key:
+                return f, other
+    return None
+
+
+def result_relation(spec: kinds.CaseKind):
+    """(reverse one-to-one, kind): the one case a case of ``spec`` became (a
+    signal's complaint), or None."""
+    for f in spec.model._meta.get_fields():
+        if f.one_to_one and not f.concrete and f.related_model:
+            other = _case_kind_of(f.related_model)
+            if other is not None and other.key != spec.key:
+                return f, other
+    return None
+
+
+def _rank(values, field: str) -> Case | Value:
+    whens = [When(**{field: v}, then=Value(i)) for i, v in enumerate(values)]
+    if not whens:
+        return Value(0, output_field=IntegerField())
+    return Case(*whens, default=Value(len(whens)), output_field=IntegerField())
+
+
+def _links(spec: kinds.CaseKind, user) -> dict:
+    """The origin and result columns: the other case's kind, pk, number and
+    whether ``user`` may see it (the number is shown only then: C4)."""
+    none = {
+        "kind": Value("", output_field=CharField()),
+        "pk": Value(None, output_field=IntegerField()),
+        "number": Value("", output_field=CharField()),
+        "visible": Value(False, output_field=BooleanField()),
+    }
+    columns = {}
+    origin = origin_relation(spec)
+    if origin is None:
+        columns.update({f"row_origin_{k}": v for k, v in none.items()})
+    else:
+        f, other = origin
+        columns.update(
+            row_origin_kind=Value(other.key, output_field=CharField()),
+            row_origin_pk=F(f.attname),
+            row_origin_number=F(f"{f.name}__number"),
+            row_origin_visible=Exists(
+                other.selector(user).filter(pk=OuterRef(f.attname))
+            ),
+        )
+    result = result_relation(spec)
+    if result is None:
+        columns.update({f"row_result_{k}": v for k, v in none.items()})
+    else:
+        f, other = result
+        columns.update(
+            row_result_kind=Value(other.key, output_field=CharField()),
+            row_result_pk=F(f"{f.name}__pk"),
+            row_result_number=F(f"{f.name}__number"),
+            row_result_visible=Exists(
+                other.selector(user).filter(**{f.field.name: OuterRef("pk")})
+            ),
+        )
+    return columns
 
 
 # -- rows --------------------------------------------------------------------
@@ -89,6 +240,13 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
                 ),
             }
         )
+    closed = closed_states(spec)
+    if stage := filters.get("stage"):
+        qs = (
+            qs.filter(state__in=closed)
+            if stage == "closed"
+            else qs.exclude(state__in=closed)
+        )
     if q := filters.get("q", "").strip():
         qs = qs.filter(
             Q(number__icontains=q) | Q(**{f"{spec.client_field}__name__icontains": q})
@@ -110,6 +268,18 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
                 name: Value("", output_field=CharField())
                 for name in ("row_resp_first", "row_resp_last", "row_resp_username")
             }
+    if closed:
+        closing = Max(
+            "events__at",
+            filter=Q(events__to_state__in=closed) & ~Q(events__from_state__in=closed),
+        )
+        row_closed = Case(
+            When(state__in=closed, then=closing),
+            default=None,
+            output_field=DateTimeField(),
+        )
+    else:
+        row_closed = Value(None, output_field=DateTimeField())
     qs = qs.annotate(
         row_kind=Value(spec.key, output_field=CharField()),
         row_pk=F("pk"),
@@ -125,13 +295,34 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
         ),
         # The same join as with_uninformed_steps: one pass over the logbook.
         row_events=Count("events"),
+        row_kind_rank=Value(kinds.keys().index(spec.key), output_field=IntegerField()),
+        row_state_rank=_rank(spec.model.State.values, "state"),
+        row_closed=row_closed,
+        **_links(spec, user),
     )
+    qs = qs.annotate(
+        row_lead=ExpressionWrapper(
+            F("row_closed") - F("row_date"), output_field=DurationField()
+        )
+    )
+    if year := filters.get("closed_year"):
+        qs = qs.filter(
+            row_closed__gte=datetime.datetime(year, 1, 1, tzinfo=LOCAL),
+            row_closed__lt=datetime.datetime(year + 1, 1, 1, tzinfo=LOCAL),
+        )
     return qs.order_by().values(*COLUMNS)
 
 
-def register_rows(user, filters: dict, *, now: datetime.datetime | None = None):
-    """All register rows ``user`` may see under ``filters``, newest first, as one
-    lazy queryset of dicts (the UNION of the four kinds), or an empty list."""
+def register_rows(
+    user,
+    filters: dict,
+    *,
+    now: datetime.datetime | None = None,
+    sort: tuple[str, bool] | None = None,
+):
+    """All register rows ``user`` may see under ``filters``, newest first or in
+    the order of ``sort`` (`parse_sort`), as one lazy queryset of dicts (the
+    UNION of the kinds), or an empty list."""
     now = now or timezone.now()
     parts = [
         rows
@@ -141,7 +332,35 @@ def register_rows(user, filters: dict, *, now: datetime.datetime | None = None):
     if not parts:
         return []
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return combined.order_by("-row_date", "-row_number")
+    return combined.order_by(*_ordering(sort))
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """Another case a row is tied to: its kind, and its number and page only when
+    the user may see it (C4: a number out of scope is never shown)."""
+
+    spec: kinds.CaseKind
+    pk: int
+    number: str
+    visible: bool
+
+    @classmethod
+    def from_values(cls, values: dict, side: str) -> CaseLink | None:
+        key, pk = values[f"row_{side}_kind"], values[f"row_{side}_pk"]
+        if not key or pk is None or key not in kinds.keys():  # noqa: SIM118 (a function)
+            return None
+        visible = bool(values[f"row_{side}_visible"])
+        return cls(
+            spec=kinds.by_key(key),
+            pk=pk,
+            number=values[f"row_{side}_number"] if visible else "",
+            visible=visible,
+        )
+
+    @property
+    def url(self) -> str:
+        return case_url(self.spec.model(pk=self.pk)) if self.visible else ""
 
 
 @dataclass
@@ -157,6 +376,9 @@ class RegisterRow:
     events: int
     uninformed: int
     now: datetime.datetime
+    closed: datetime.datetime | None = None
+    origin: CaseLink | None = None
+    result: CaseLink | None = None
 
     @classmethod
     def from_values(cls, values: dict, now: datetime.datetime) -> RegisterRow:
@@ -178,6 +400,9 @@ class RegisterRow:
             events=values["row_events"] or 0,
             uninformed=values["uninformed_steps"] or 0,
             now=now,
+            closed=values["row_closed"],
+            origin=CaseLink.from_values(values, "origin"),
+            result=CaseLink.from_values(values, "result"),
         )
 
     @property
@@ -237,9 +462,42 @@ class RegisterRow:
         ) % {"n": self.uninformed}
 
     @property
+    def closed_date(self) -> datetime.date | None:
+        """The day the case was closed (local), None while it is open."""
+        return timezone.localtime(self.closed).date() if self.closed else None
+
+    @property
+    def lead_days(self) -> int | None:
+        """Doorlooptijd: calendar days from receipt to closing; None while open."""
+        closed = self.closed_date
+        return (closed - self.local_date).days if closed else None
+
+    @property
+    def origin_text(self) -> str:
+        if self.origin is None:
+            return ""
+        if self.origin.number:
+            return _("uit %(kind)s %(number)s") % {
+                "kind": self.origin.spec.label,
+                "number": self.origin.number,
+            }
+        return _("uit een %(kind)s") % {"kind": self.origin.spec.label}
+
+    @property
+    def result_text(self) -> str:
+        if self.result is None:
+            return ""
+        if self.result.number:
+            return _("omgezet in %(kind)s %(number)s") % {
+                "kind": self.result.spec.label,
+                "number": self.result.number,
+            }
+        return _("omgezet in een %(kind)s") % {"kind": self.result.spec.label}
+
+    @property
     def url(self) -> str:
         return case_url(self.spec.model(pk=self.pk))
 
     @property
     def logbook_url(self) -> str:
-        return reverse("cases_admin:logbook_export", args=[self.spec.key, self.pk])
+        return reverse("cases_admin:logbook", args=[self.spec.key, self.pk])

@@ -85,7 +85,7 @@ def test_assigning_the_original_decider_shows_the_A7_refusal(client, setup, offi
         {"action": "assign_decider", "decider": setup["original"].pk},
     )
     assert response.status_code == 400
-    assert "(A7)" in response.content.decode()
+    assert "nam de bestreden beslissing" in response.content.decode()
     appeal.refresh_from_db()
     assert appeal.decider is None
 

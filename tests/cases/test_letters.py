@@ -31,7 +31,7 @@ from cases.services import (
     appeal_send_inadmissibility,
     signal_record,
 )
-from cases.services.letters import letter_send
+from cases.services.letters import letter_compose, letter_send
 from portal.roles import ASSESSOR, OFFICE_MANAGER, QUALITY_OFFICER
 from tests.cases.conftest import local
 from tests.factories import UserFactory
@@ -478,3 +478,33 @@ def test_preview_shows_the_saved_template_with_sample_data(client, db):
     assert "K-2026-0000" in text
     assert "Voorbeeldklant B.V." in text
     assert "De Vries Notarissen" in text
+
+
+def test_the_senders_note_stands_before_the_closing_and_is_what_is_sent(
+    appeal, office, django_capture_on_commit_callbacks
+):
+    """The preview composes through `letter_compose`, as `letter_send` does: the
+    note the sender typed stands before the closing, in the preview and in the
+    letter that is mailed."""
+    note = "Wij nemen binnen een week telefonisch contact met u op."
+    letter, _paragraphs = letter_compose(
+        case=appeal, kind=Kind.APPEAL_ACK, by=office, context={"aanvulling": note}
+    )
+    assert letter.body.index(note) < letter.body.index("Met vriendelijke groet")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_send(
+            case=appeal,
+            kind=Kind.APPEAL_ACK,
+            by=office,
+            to=["klant@example.invalid"],
+            context={"aanvulling": note},
+        )
+    assert mail.outbox[0].body == letter.body
+
+
+def test_without_a_note_no_empty_paragraph_is_added(appeal, office):
+    with_note, _p = letter_compose(
+        case=appeal, kind=Kind.APPEAL_ACK, by=office, context={"aanvulling": "  "}
+    )
+    without, _p = letter_compose(case=appeal, kind=Kind.APPEAL_ACK, by=office)
+    assert with_note.body == without.body

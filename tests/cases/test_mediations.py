@@ -130,7 +130,7 @@ def test_E1_complaint_closes_after_mediation_only_when_it_is_closed(
     three,
 ):
     complaint = Complaint.objects.get()
-    with pytest.raises(ValidationError, match="E5"):
+    with pytest.raises(ValidationError, match="Sluit eerst de mediation af"):
         complaint_close(complaint=complaint, by=people["qo"])
     mediation_withdraw(mediation=escalated, by=people["office"], note="Ingetrokken.")
     complaint = complaint_close(complaint=complaint, by=people["qo"])

@@ -36,14 +36,37 @@ def record(by, **kw):
 
 
 def test_any_staff_member_records_a_signal_with_a_48_hour_deadline_S1_S3(assessor):
-    signal = record(assessor)
-    assert signal.number == "S-2026-0001"
-    assert signal.decide_by == local(2026, 11, 4, 16, 0)
+    received = timezone.now() - datetime.timedelta(minutes=10)
+    before = timezone.now()
+    signal = record(assessor, received_at=received)
+    assert signal.number == f"S-{timezone.localdate().year}-0001"
+    # S3: from when it reaches the quality officer (passed on now), not from
+    # when the client spoke ten minutes ago.
+    assert before + datetime.timedelta(hours=48) <= signal.decide_by
+    assert signal.decide_by <= timezone.now() + datetime.timedelta(hours=48)
     assert signal.events.get().action == "record"
 
 
-def test_signal_is_overdue_after_48_hours_not_before_S3(assessor):
-    signal = record(assessor)
+def test_a_signal_passed_on_late_gets_48_hours_from_reaching_the_quality_officer_S3(
+    assessor,
+):
+    """A colleague passes on a remark from an audit day a month ago: the 48 hours
+    run from now, so it is not overdue on arrival."""
+    signal = record(assessor, received_at=local(2026, 11, 2, 16, 0))
+    assert not signal.is_overdue()
+    assert not signal.is_overdue(now=timezone.now() + datetime.timedelta(hours=47))
+    assert signal.is_overdue(now=timezone.now() + datetime.timedelta(hours=49))
+
+
+def test_a_signal_the_quality_officer_heard_herself_runs_from_receipt_S3(
+    quality_officer,
+):
+    signal = record(quality_officer)
+    assert signal.decide_by == local(2026, 11, 4, 16, 0)
+
+
+def test_signal_is_overdue_after_48_hours_not_before_S3(quality_officer):
+    signal = record(quality_officer)
     assert not signal.is_overdue(now=local(2026, 11, 4, 16, 0))
     assert signal.is_overdue(now=local(2026, 11, 4, 16, 1))
 
@@ -149,7 +172,9 @@ def test_bad_signal_input_keeps_what_was_typed(client, assessor):
 def test_quality_officer_sees_overdue_signal_on_the_dashboard_and_qualifies_it(
     client, demo, assessor, quality_officer
 ):
-    old = record(assessor, received_at=timezone.now() - datetime.timedelta(hours=49))
+    old = record(
+        quality_officer, received_at=timezone.now() - datetime.timedelta(hours=49)
+    )
     client.force_login(quality_officer)
     body = client.get("/").content.decode()
     assert "Te kwalificeren signalen" in body

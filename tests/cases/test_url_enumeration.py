@@ -181,6 +181,16 @@ OWN = {
     "cases_admin:decision_mark_emailed": (CertificationDecision, _pk_key("pk")),
     "cases_admin:decision_supersede": (CertificationDecision, _pk_key("pk")),
     "cases_admin:evidence_delete": (EvidenceFile, _pk_key("pk")),
+    # The preview of a letter step and its PDF (issue 16): the case decides.
+    "cases_admin:complaint_letter": (Complaint, _pk_key("pk", action="acknowledge")),
+    "cases_admin:complaint_letter_pdf": (
+        Complaint,
+        _pk_key("pk", action="acknowledge"),
+    ),
+    "cases_admin:appeal_letter": (Appeal, _pk_key("pk", action="acknowledge")),
+    "cases_admin:appeal_letter_pdf": (Appeal, _pk_key("pk", action="acknowledge")),
+    "cases_admin:mediation_letter": (Mediation, _pk_key("pk", action="propose")),
+    "cases_admin:mediation_letter_pdf": (Mediation, _pk_key("pk", action="propose")),
     "documents_admin:change_request_new": (Complaint, _pk_key("complaint_pk")),
     "documents:procedure": (ProcedurePage, _code_key()),
     "documents:version_pdf": (ProcedurePage, _code_key(label=True)),
@@ -270,7 +280,7 @@ def targets_of(route: Route) -> list[Target] | None:
     if route.name in OWN:
         model, key = OWN[route.name]
         return [Target(route, model, key)]
-    if route.name == "cases_admin:logbook_export":
+    if route.name in ("cases_admin:logbook_export", "cases_admin:logbook"):
         return [
             Target(route, model, _pk_key("pk", kind=kind), label=kind)
             for kind, model in LOGBOOK_KINDS.items()
