@@ -53,7 +53,7 @@ def work_items(user) -> list[WorkItem]:
             WorkItem(
                 c.number,
                 c.client.name,
-                _("klacht behandelen (C2)"),
+                _("klacht behandelen"),
                 case_url(c),
                 c.handle_by,
             )
@@ -65,7 +65,7 @@ def work_items(user) -> list[WorkItem]:
             WorkItem(
                 a.number,
                 a.appellant.name,
-                _("beroep beslissen (A8)"),
+                _("beroep beslissen"),
                 case_url(a),
                 a.decide_by,
             )
@@ -78,7 +78,7 @@ def work_items(user) -> list[WorkItem]:
                 WorkItem(
                     s.number,
                     s.client.name if s.client else "—",
-                    _("klacht registreren (C1)"),
+                    _("klacht registreren"),
                     case_url(s),
                 )
             )
@@ -89,7 +89,7 @@ def work_items(user) -> list[WorkItem]:
                 WorkItem(
                     c.number,
                     c.client.name,
-                    _("behandelaar aanwijzen (C2)"),
+                    _("behandelaar aanwijzen"),
                     case_url(c),
                     c.handle_by,
                 )
@@ -103,9 +103,7 @@ def work_items(user) -> list[WorkItem]:
                     m.claimant.name,
                     m.get_state_display(),
                     case_url(m),
-                    warning=_("eiser niet geïnformeerd (E6)")
-                    if m.uninformed_steps
-                    else "",
+                    warning=_("eiser niet geïnformeerd") if m.uninformed_steps else "",
                 )
             )
         # A9: a changed decision left the client a holder without a certificate.
@@ -128,7 +126,7 @@ def work_items(user) -> list[WorkItem]:
                 WorkItem(
                     c.number,
                     c.client.name,
-                    _("klacht over certificaathouder: informeren en besluiten (C9)"),
+                    _("klacht over certificaathouder: informeren en besluiten"),
                     case_url(c),
                     c.handle_by,
                 )

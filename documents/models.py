@@ -133,7 +133,7 @@ class ProcedurePage(Page):
         blank=True,
         related_name="+",
         verbose_name=_("wijzigingsverzoek"),
-        help_text=_("Het wijzigingsverzoek (C10) waarvoor deze herziening is."),
+        help_text=_("Het wijzigingsverzoek waarvoor deze herziening is."),
     )
     is_public = models.BooleanField(
         _("openbaar"),

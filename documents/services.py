@@ -152,13 +152,13 @@ def change_request_open(*, complaint, procedures, reason: str, by) -> ChangeRequ
     "leads to a change", naming the procedures to change and why."""
     if not can_manage_quality_system(by):
         raise PermissionDenied(
-            _("Alleen de portefeuillehouder Q opent een wijzigingsverzoek (C10).")
+            _("Alleen de portefeuillehouder Q opent een wijzigingsverzoek.")
         )
     if not complaint.leads_to_change:
         raise ValidationError(
             _(
                 "Klacht %(n)s is niet gemarkeerd als 'leidt tot wijziging van het "
-                "kwaliteitssysteem' (C10). Leg dat eerst vast bij de klacht."
+                "kwaliteitssysteem'. Leg dat eerst vast bij de klacht."
             )
             % {"n": complaint.number}
         )

@@ -146,7 +146,7 @@ ROLES: tuple[Role, ...] = (
         name="Mediation-notaris (extern)",
         summary=(
             "Externe notaris bij een mediation: ziet na toestemming van beide "
-            "partijen alleen dat klantdossier, tot de mediation is afgesloten (E4)."
+            "partijen alleen dat klantdossier, tot de mediation is afgesloten."
         ),
     ),
 )

@@ -17,7 +17,7 @@ class AppealLodgeForm(forms.Form):
     appellant = forms.ModelChoiceField(
         label=_("Ingediend door"),
         queryset=None,
-        help_text=_("De organisatie die het beroep instelt (A4)."),
+        help_text=_("De organisatie die het beroep instelt."),
     )
     channel = forms.ChoiceField(label=_("Ontvangen via"), choices=())
     received_at = forms.DateTimeField(
@@ -30,7 +30,7 @@ class AppealLodgeForm(forms.Form):
         label=_("Motivering van het beroep"),
         widget=forms.Textarea,
         required=False,
-        help_text=_("Neem de argumenten van de indiener over (A5)."),
+        help_text=_("Neem de argumenten van de indiener over."),
     )
 
     def __init__(self, *args, decisions, clients, **kwargs):

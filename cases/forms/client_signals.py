@@ -71,7 +71,7 @@ class SignalQualifyForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    ground = forms.ChoiceField(label=_("Grond (S2)"), choices=(), required=False)
+    ground = forms.ChoiceField(label=_("Grond"), choices=(), required=False)
     reason = forms.CharField(
         label=_("Toelichting"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -83,9 +83,9 @@ class HandlingForm(forms.Form):
     measures = text_field(_("Genomen maatregelen"), rows=2)
     lessons_learned = text_field(_("Geleerde lessen"), rows=2)
     leads_to_change = forms.BooleanField(
-        label=_("Leidt tot wijziging van het kwaliteitssysteem (C10)"), required=False
+        label=_("Leidt tot wijziging van het kwaliteitssysteem"), required=False
     )
-    change_note = text_field(_("Welke wijziging (C10)"), rows=2)
+    change_note = text_field(_("Welke wijziging"), rows=2)
     involved_staff = PersonMultipleChoiceField(
         label=_("Direct betrokken medewerkers"), required=False, rule=INVOLVED_RULE
     )
@@ -111,7 +111,7 @@ class CloseForm(forms.Form):
 
 class AnonymisedForm(forms.Form):
     anonymised = forms.TypedChoiceField(
-        label=_("Bespreken met de beoordelaars (C5)"),
+        label=_("Bespreken met de beoordelaars"),
         choices=[("1", _("Ja, geanonimiseerd")), ("0", _("Nee"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,

@@ -9,7 +9,7 @@ from .fields import datetime_field, text_field
 
 class InformedMixin(forms.Form):
     claimant_informed = forms.BooleanField(
-        label=_("De eiser is over deze stap geïnformeerd (E6)"), required=False
+        label=_("De eiser is over deze stap geïnformeerd"), required=False
     )
 
 
@@ -29,14 +29,14 @@ class MediationOpenForm(forms.Form):
 
 class ProposeForm(forms.Form):
     notaries = forms.ModelMultipleChoiceField(
-        label=_("Drie notarissen uit de regio van de eiser (E2)"),
+        label=_("Drie notarissen uit de regio van de eiser"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Alleen beschikbare mediation-notarissen zonder gemelde band met de eiser "
             "of met ons staan hier."
         ),
-        error_messages={"required": _("Kies drie notarissen (E2).")},
+        error_messages={"required": _("Kies drie notarissen.")},
     )
 
     def __init__(self, *args, candidates, **kwargs):

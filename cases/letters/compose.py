@@ -132,13 +132,10 @@ def _check_required(kind: str, values: dict[str, str]) -> None:
     # A letter without its point would still go out and be filed: refuse instead.
     if kind == Kind.MEDIATION_PROPOSAL and not values["notarissen"].strip():
         raise ValidationError(
-            _(
-                "Er zijn nog geen notarissen voorgesteld. Kies eerst drie "
-                "notarissen (E2)."
-            )
+            _("Er zijn nog geen notarissen voorgesteld. Kies eerst drie notarissen.")
         )
     if kind == Kind.MEDIATION_STEP and not values["stap"].strip():
-        raise ValidationError(_("Geef aan welke stap de eiser wordt meegedeeld (E6)."))
+        raise ValidationError(_("Geef aan welke stap de eiser wordt meegedeeld."))
 
 
 def letter_render(*, case, kind: str, context: dict | None = None) -> tuple[str, str]:

@@ -58,7 +58,7 @@ PLACEHOLDER_HELP = {
     "afzender": gettext_lazy("de naam van onze organisatie"),
     "medewerker": gettext_lazy("de naam van de medewerker die de brief verstuurt"),
     "omschrijving": gettext_lazy("de korte omschrijving van de klacht"),
-    "uiterlijk": gettext_lazy("de streefdatum voor de afhandeling (C6)"),
+    "uiterlijk": gettext_lazy("de streefdatum voor de afhandeling"),
     "uitkomst": gettext_lazy(
         "de uitkomst (bij een klacht: zoals de afzender die bij het versturen voor "
         "de klant formuleert)"

@@ -34,12 +34,12 @@ class Appeal(RegisteredCase):
         CLOSED = "closed", _("afgesloten")
 
     class Inadmissible(models.TextChoices):
-        LATE = "late", _("te laat (A2)")
-        ORAL = "oral", _("niet schriftelijk (A3)")
-        NOT_HOLDER = "not_holder", _("niet de certificaathouder of aanvrager (A4)")
-        NO_MOTIVATION = "no_motivation", _("geen motivering (A5)")
-        NOT_SENT = "not_sent", _("beslissing nog niet per e-mail verzonden (A2)")
-        FINAL = "final", _("geen hoger beroep mogelijk (A12)")
+        LATE = "late", _("te laat")
+        ORAL = "oral", _("niet schriftelijk")
+        NOT_HOLDER = "not_holder", _("niet de certificaathouder of aanvrager")
+        NO_MOTIVATION = "no_motivation", _("geen motivering")
+        NOT_SENT = "not_sent", _("beslissing nog niet per e-mail verzonden")
+        FINAL = "final", _("geen hoger beroep mogelijk")
 
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("beslissing blijft in stand")

@@ -49,7 +49,7 @@ class Signal(Case):
     about_certificate_holder = models.BooleanField(
         _("gaat over een certificaathouder"),
         default=False,
-        help_text=_("Een signaal van derden over een gecertificeerde klant (S4, C9)."),
+        help_text=_("Een signaal van derden over een gecertificeerde klant."),
     )
     channel = models.CharField(
         _("ontvangen via"), max_length=20, choices=Channel.choices
@@ -68,7 +68,7 @@ class Signal(Case):
     )
     decide_by = models.DateTimeField(_("kwalificeren uiterlijk"))
     ground = models.CharField(
-        _("grond (S2)"), max_length=1, choices=Ground.choices, blank=True
+        _("grond"), max_length=1, choices=Ground.choices, blank=True
     )
     qualification_reason = models.TextField(_("toelichting kwalificatie"), blank=True)
     qualified_at = models.DateTimeField(_("gekwalificeerd op"), null=True, blank=True)

@@ -24,7 +24,7 @@ class Complaint(RegisteredCase):
 
     class About(models.TextChoices):
         ORGANISATION = "organisation", _("de eigen organisatie")
-        CERTIFICATE_HOLDER = "certificate_holder", _("een certificaathouder (C9)")
+        CERTIFICATE_HOLDER = "certificate_holder", _("een certificaathouder")
 
     class FollowUp(models.TextChoices):
         # C9: management decides.
@@ -47,7 +47,7 @@ class Complaint(RegisteredCase):
         _("indiener"),
         max_length=200,
         blank=True,
-        help_text=_("Alleen invullen als de indiener niet de klant zelf is (C9)."),
+        help_text=_("Alleen invullen als de indiener niet de klant zelf is."),
     )
     about = models.CharField(
         _("klacht over"),
@@ -59,9 +59,7 @@ class Complaint(RegisteredCase):
     formal_written = models.BooleanField(
         _("formeel schriftelijk ingediend"),
         default=False,
-        help_text=_(
-            "Dan krijgt de klant een ontvangstbevestiging en de uitkomst (C3, C7)."
-        ),
+        help_text=_("Dan krijgt de klant een ontvangstbevestiging en de uitkomst."),
     )
     description = models.TextField(_("korte omschrijving"))
     cause_analysis = models.TextField(_("oorzaakanalyse"), blank=True)
@@ -102,7 +100,7 @@ class Complaint(RegisteredCase):
     leads_to_change = models.BooleanField(
         _("leidt tot wijziging van het kwaliteitssysteem"), default=False
     )
-    change_note = models.TextField(_("welke wijziging (C10)"), blank=True)
+    change_note = models.TextField(_("welke wijziging"), blank=True)
     discuss_anonymised = models.BooleanField(
         _("geanonimiseerd bespreken met beoordelaars"), null=True, blank=True
     )
@@ -117,7 +115,7 @@ class Complaint(RegisteredCase):
         _("teamleider geïnformeerd op"), null=True, blank=True
     )
     follow_up = models.CharField(
-        _("vervolg (C9)"), max_length=20, choices=FollowUp.choices, blank=True
+        _("vervolg"), max_length=20, choices=FollowUp.choices, blank=True
     )
     follow_up_decided_at = models.DateTimeField(
         _("vervolg besloten op"), null=True, blank=True

@@ -146,7 +146,7 @@ class CertificationDecision(index.Indexed, models.Model):
         _("per e-mail verzonden op"),
         null=True,
         blank=True,
-        help_text=_("Vanaf dit moment loopt de beroepstermijn van een maand (A2)."),
+        help_text=_("Vanaf dit moment loopt de beroepstermijn van een maand."),
     )
     supersedes = models.OneToOneField(
         "self",

@@ -13,16 +13,16 @@ class LetterTemplate(models.Model):
     fixed list; anything else is refused when the template is saved."""
 
     class Kind(models.TextChoices):
-        COMPLAINT_ACK = "complaint_ack", _("Ontvangstbevestiging klacht (C3)")
-        COMPLAINT_OUTCOME = "complaint_outcome", _("Uitkomst klacht (C7)")
-        APPEAL_ACK = "appeal_ack", _("Ontvangstbevestiging beroep (A6)")
-        APPEAL_OUTCOME = "appeal_outcome", _("Uitkomst beroep (A8)")
+        COMPLAINT_ACK = "complaint_ack", _("Ontvangstbevestiging klacht")
+        COMPLAINT_OUTCOME = "complaint_outcome", _("Uitkomst klacht")
+        APPEAL_ACK = "appeal_ack", _("Ontvangstbevestiging beroep")
+        APPEAL_OUTCOME = "appeal_outcome", _("Uitkomst beroep")
         APPEAL_INADMISSIBLE = (
             "appeal_inadmissible",
-            _("Niet-ontvankelijk beroep (A3/A4)"),
+            _("Niet-ontvankelijk beroep"),
         )
-        MEDIATION_PROPOSAL = "mediation_proposal", _("Voorstel drie notarissen (E2)")
-        MEDIATION_STEP = "mediation_step", _("Stapbericht aan de eiser (E6)")
+        MEDIATION_PROPOSAL = "mediation_proposal", _("Voorstel drie notarissen")
+        MEDIATION_STEP = "mediation_step", _("Stapbericht aan de eiser")
 
     kind = models.CharField(
         _("soort brief"), max_length=30, choices=Kind.choices, unique=True

@@ -39,7 +39,7 @@ class Notary(models.Model):
         blank=True,
         related_name="notary",
         verbose_name=_("portaalaccount"),
-        help_text=_("Nodig om na toestemming het dossier in te zien (E4)."),
+        help_text=_("Nodig om na toestemming het dossier in te zien."),
     )
 
     class Meta:

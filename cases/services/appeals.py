@@ -215,18 +215,18 @@ def appeal_decider_refusal(appeal: Appeal, decider) -> str:
     if decider.pk == decision.decider_id:
         return _(
             "%(name)s nam de bestreden beslissing zelf en mag het beroep niet "
-            "behandelen (A7). Kies een andere certificatiebeslisser."
+            "behandelen. Kies een andere certificatiebeslisser."
         ) % {"name": decider}
     audit = decision.audit
     if decider.pk == audit.team_leader_id:
         return _(
             "%(name)s was teamleider bij het onderzoek en mag het beroep niet "
-            "behandelen (A7). Kies een andere certificatiebeslisser."
+            "behandelen. Kies een andere certificatiebeslisser."
         ) % {"name": decider}
     if audit.assessors.filter(pk=decider.pk).exists():
         return _(
             "%(name)s was beoordelaar bij het onderzoek en mag het beroep niet "
-            "behandelen (A7). Kies een andere certificatiebeslisser."
+            "behandelen. Kies een andere certificatiebeslisser."
         ) % {"name": decider}
     return ""
 
@@ -277,13 +277,13 @@ def appeal_decide(
             raise ValidationError(
                 {
                     "outcome_motivation": _(
-                        "Motiveer de uitkomst; de indiener krijgt deze motivering (A8)."
+                        "Motiveer de uitkomst; de indiener krijgt deze motivering."
                     )
                 }
             )
         if not non_discrimination_confirmed:
             raise ValidationError(
-                _("Bevestig dat de indiener op geen enkele manier is benadeeld (A10).")
+                _("Bevestig dat de indiener op geen enkele manier is benadeeld.")
             )
         if outcome == Appeal.Outcome.CHANGED:
             if not new_outcome:
@@ -324,8 +324,7 @@ def appeal_send_outcome(*, appeal: Appeal, by, context: dict | None = None) -> A
             register = register_apply_decision(
                 decision=locked.new_decision,
                 by=by,
-                reason=_("Beroep %(n)s: beslissing gewijzigd (A9)")
-                % {"n": locked.number},
+                reason=_("Beroep %(n)s: beslissing gewijzigd") % {"n": locked.number},
             )
         internal = {
             u.email

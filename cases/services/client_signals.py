@@ -84,11 +84,7 @@ def signal_qualify(
             )
         if is_complaint and ground not in Signal.Ground.values:
             raise ValidationError(
-                {
-                    "ground": _(
-                        "Kies de grond (a, b of c) waarop het een klacht is (S2)."
-                    )
-                }
+                {"ground": _("Kies de grond (a, b of c) waarop het een klacht is.")}
             )
         locked.ground = ground if is_complaint else ""
         locked.qualification_reason = reason

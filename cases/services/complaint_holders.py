@@ -30,8 +30,8 @@ def complaint_inform_parties(
         if holder_informed_at is None or team_leader_informed_at is None:
             raise ValidationError(
                 _(
-                    "Directie informeert zowel de certificaathouder als de teamleider "
-                    "(C9); vul beide data in."
+                    "Directie informeert zowel de certificaathouder als de teamleider"
+                    "; vul beide data in."
                 )
             )
         received = ((locked.received_at, _("de ontvangst van de klacht")),)
@@ -74,7 +74,7 @@ def complaint_decide_follow_up(
                 {"follow_up": _("Kies: Speciaal Onderzoek of volgend onderzoek.")}
             )
         if not motivation.strip():
-            raise ValidationError({"motivation": _("Motiveer het besluit (C9).")})
+            raise ValidationError({"motivation": _("Motiveer het besluit.")})
         data = {"follow_up": follow_up}
         if follow_up == Complaint.FollowUp.SPECIAL_AUDIT:
             if special_audit_start is None:
@@ -103,8 +103,7 @@ def complaint_decide_follow_up(
                 kind=Audit.Kind.SPECIAL,
                 start_date=special_audit_start,
                 team_leader=leader,
-                notes=_("Naar aanleiding van klacht %(n)s (C9).")
-                % {"n": locked.number},
+                notes=_("Naar aanleiding van klacht %(n)s.") % {"n": locked.number},
             )
             locked.special_audit = audit
             data["audit"] = audit.pk

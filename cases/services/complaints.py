@@ -58,7 +58,7 @@ def complaint_register(
         raise PermissionDenied(
             _(
                 "Alleen de portefeuillehouder Q of de officemanager registreert een "
-                "klacht (C1)."
+                "klacht."
             )
         )
     with transaction.atomic():
@@ -66,7 +66,7 @@ def complaint_register(
         if signal.state != Signal.State.COMPLAINT:
             raise ValidationError(
                 _(
-                    "Signaal %(n)s is (nog) niet als klacht gekwalificeerd (S3). "
+                    "Signaal %(n)s is (nog) niet als klacht gekwalificeerd. "
                     "Kwalificeer het eerst."
                 )
                 % {"n": signal.number}
@@ -78,10 +78,10 @@ def complaint_register(
             )
         client = client or signal.client
         if client is None:
-            raise ValidationError({"client": _("Kies de klant van deze klacht (C1).")})
+            raise ValidationError({"client": _("Kies de klant van deze klacht.")})
         if not description.strip():
             raise ValidationError(
-                {"description": _("Geef een korte omschrijving van de klacht (C1).")}
+                {"description": _("Geef een korte omschrijving van de klacht.")}
             )
         about = about or (
             Complaint.About.CERTIFICATE_HOLDER
@@ -122,7 +122,7 @@ def complaint_handler_refusal(
     if not in_core_group:
         return _(
             "%(name)s is geen kerngroeplid. Alleen een kerngroeplid behandelt een "
-            "klacht (C2)."
+            "klacht."
         ) % {"name": user}
     if involved_ids is None:
         involved_ids = (
@@ -133,7 +133,7 @@ def complaint_handler_refusal(
     if user.pk in involved_ids:
         return _(
             "%(name)s is direct betrokken bij de klachtsituatie en mag de klacht "
-            "niet behandelen (C2). Kies een ander kerngroeplid."
+            "niet behandelen. Kies een ander kerngroeplid."
         ) % {"name": user}
     return ""
 
@@ -179,14 +179,13 @@ def complaint_update_handling(
                 changed.append(name)
         if not locked.description.strip():
             raise ValidationError(
-                {"description": _("Geef een korte omschrijving van de klacht (C1).")}
+                {"description": _("Geef een korte omschrijving van de klacht.")}
             )
         if locked.leads_to_change and not locked.change_note.strip():
             raise ValidationError(
                 {
                     "change_note": _(
-                        "Beschrijf welke wijziging van het kwaliteitssysteem nodig is "
-                        "(C10)."
+                        "Beschrijf welke wijziging van het kwaliteitssysteem nodig is."
                     )
                 }
             )
@@ -197,7 +196,7 @@ def complaint_update_handling(
                     {
                         "involved_staff": _(
                             "%(name)s behandelt deze klacht en kan niet tegelijk "
-                            "direct betrokken zijn (C2). Wijs eerst een andere "
+                            "direct betrokken zijn. Wijs eerst een andere "
                             "behandelaar aan."
                         )
                         % {"name": locked.handler}
@@ -254,8 +253,7 @@ def complaint_record_satisfaction(
             raise ValidationError(
                 {
                     "satisfaction_note": _(
-                        "Leg vast hoe en wanneer de klant liet weten tevreden te zijn "
-                        "(C8)."
+                        "Leg vast hoe en wanneer de klant liet weten tevreden te zijn."
                     )
                 }
             )
@@ -289,7 +287,7 @@ def complaint_send_outcome(
                 {
                     "solution": _(
                         "Leg eerst de gekozen oplossing en de afhandeling vast; die "
-                        "staan in de brief (C7)."
+                        "staan in de brief."
                     )
                 }
             )
@@ -356,7 +354,7 @@ def complaint_decide_anonymised(
                     {
                         "anonymised_summary": _(
                             "Schrijf de geanonimiseerde samenvatting die de "
-                            "beoordelaars lezen (C5)."
+                            "beoordelaars lezen."
                         )
                     }
                 )
@@ -364,8 +362,7 @@ def complaint_decide_anonymised(
                 raise ValidationError(
                     {
                         "anonymised_summary": _(
-                            "De samenvatting noemt de klant bij naam; haal de naam "
-                            "weg (C5)."
+                            "De samenvatting noemt de klant bij naam; haal de naam weg."
                         )
                     }
                 )

@@ -42,12 +42,12 @@ def mediation_open(
         raise PermissionDenied(
             _(
                 "Alleen de portefeuillehouder Q of de officemanager registreert een "
-                "mediation (E1)."
+                "mediation."
             )
         )
     if (complaint is None) == (decision is None):
         raise ValidationError(
-            _("Een mediation gaat over een klacht of over een beslissing (E1).")
+            _("Een mediation gaat over een klacht of over een beslissing.")
         )
     if not reason.strip():
         raise ValidationError(
@@ -55,7 +55,7 @@ def mediation_open(
         )
     if decision is not None and decision.audit.client_id != claimant.pk:
         raise ValidationError(
-            {"decision": _("De beslissing hoort niet bij deze klant (E1).")}
+            {"decision": _("De beslissing hoort niet bij deze klant.")}
         )
     mediation = Mediation(
         complaint=complaint,
@@ -175,11 +175,7 @@ def mediation_choose(
     def effect(locked):
         if not locked.proposed.filter(pk=notary.pk).exists():
             raise ValidationError(
-                {
-                    "notary": _(
-                        "De eiser kiest uit de drie voorgestelde notarissen (E2)."
-                    )
-                }
+                {"notary": _("De eiser kiest uit de drie voorgestelde notarissen.")}
             )
         locked.notary = notary
         return {"notary": notary.pk}
@@ -219,8 +215,8 @@ def mediation_consent(
         if claimant_consent_at is None or organisation_consent_at is None:
             raise ValidationError(
                 _(
-                    "De notaris krijgt pas inzage met toestemming van beide partijen "
-                    "(E4). Vul beide data in."
+                    "De notaris krijgt pas inzage met toestemming van beide partijen"
+                    ". Vul beide data in."
                 )
             )
         origin = _origin(locked)
@@ -242,7 +238,7 @@ def mediation_consent(
                 _(
                     "%(name)s heeft nog geen portaalaccount. Koppel een account in "
                     "het notarissenregister; daarna kan de toestemming worden "
-                    "vastgelegd (E4)."
+                    "vastgelegd."
                 )
                 % {"name": notary.name}
             )
@@ -268,12 +264,10 @@ def mediation_consent(
             client=locked.claimant,
             user=notary.user,
             by=None,
-            reason=f"{locked.number}: mediation-notaris (E4)",
+            reason=f"{locked.number}: mediation-notaris",
             expires_at=locked.access_until,
         )
-        notary_account_sync(
-            user=notary.user, reason=f"{locked.number}: toestemming (E4)"
-        )
+        notary_account_sync(user=notary.user, reason=f"{locked.number}: toestemming")
         return {
             "access_until": locked.access_until.isoformat(),
             "procedures": codes,
@@ -348,10 +342,10 @@ def mediation_evaluate(
 
     def effect(locked):
         if not outcome.strip():
-            raise ValidationError({"outcome": _("Beschrijf de uitkomst (E5).")})
+            raise ValidationError({"outcome": _("Beschrijf de uitkomst.")})
         if not evaluation.strip():
             raise ValidationError(
-                {"evaluation": _("Leg de evaluatie van de organisatie vast (E5).")}
+                {"evaluation": _("Leg de evaluatie van de organisatie vast.")}
             )
         locked.outcome = outcome
         locked.evaluation = evaluation
@@ -390,7 +384,7 @@ def _end_access(locked) -> None:
             client=locked.claimant,
             user=locked.notary.user,
             by=None,
-            reason=f"{locked.number}: mediation afgesloten (E4)",
+            reason=f"{locked.number}: mediation afgesloten",
         )
     locked.closed_at = timezone.now()
     locked.access_until = None

@@ -19,28 +19,25 @@ from .guards import (
 
 def _formal_written(case) -> str:
     if not case.formal_written:
-        return _(
-            "Alleen een formeel schriftelijk ingediende klacht krijgt een brief "
-            "(C3, C7)."
-        )
+        return _("Alleen een formeel schriftelijk ingediende klacht krijgt een brief.")
     return ""
 
 
 def _not_yet_acknowledged(case) -> str:
     if case.acknowledged_at is not None:
-        return _("De ontvangst is al bevestigd (C3).")
+        return _("De ontvangst is al bevestigd.")
     return _formal_written(case)
 
 
 def _about_holder(case) -> str:
     if not case.about_certificate_holder:
-        return _("Dit geldt alleen voor een klacht over een certificaathouder (C9).")
+        return _("Dit geldt alleen voor een klacht over een certificaathouder.")
     return ""
 
 
 def _follow_up_open(case) -> str:
     if case.follow_up:
-        return _("Over het vervolg is al besloten (C9).")
+        return _("Over het vervolg is al besloten.")
     return _about_holder(case)
 
 

@@ -111,7 +111,7 @@ def complaint_register_view(request, signal_pk):
                 request,
                 _(
                     "%(n)s is geregistreerd. Wijs nu een behandelaar aan; de "
-                    "afhandeltermijn loopt tot %(d)s (C6)."
+                    "afhandeltermijn loopt tot %(d)s."
                 )
                 % {
                     "n": complaint.number,

@@ -51,9 +51,10 @@ from ..services import (
 )
 from ..services.letters import letter_compose, letter_draft_fields, letter_draft_save
 from ..services.mediations import mediation_proposal_refusal, mediation_steps_to_inform
-from ..transitions import allowed_actions, step_label, steps_not_yet
+from ..transitions import allowed_actions, find, step_label, steps_not_yet
 from .downloads import as_download
 from .errors import add_service_errors
+from .steps import confirm_refusal
 
 Kind = LetterTemplate.Kind
 
@@ -382,7 +383,10 @@ def letter_preview(request, pk, action, kind):
                     _("Het voorbeeld is bijgewerkt. Er is nog niets verstuurd."),
                 )
                 return redirect(letter_preview_url(case, action, request.POST))
-            if not carry_problem:
+            unconfirmed = confirm_refusal(request, _row(case, action))
+            if unconfirmed:
+                form.add_error(None, unconfirmed)
+            elif not carry_problem:
                 try:
                     step.send(case, request.user, dict(fields), carried)
                 except (ValidationError, PermissionDenied) as exc:
@@ -392,6 +396,11 @@ def letter_preview(request, pk, action, kind):
     else:
         form = LetterFieldsForm(initial=_initial(case, step), step=step)
     return _render(request, case, step, action, form, carried, carry_problem)
+
+
+def _row(case, action: str):
+    """The transition the letter belongs to, in the case's state now."""
+    return find(kinds.kind_of(case).transitions, case.state, action)
 
 
 def _sent(request, case, step: LetterStep):
@@ -426,6 +435,10 @@ def _render(request, case, step, action, form, carried, carry_problem):
             "case": case,
             "step": step,
             "step_label": step_label(kinds.kind_of(case).transitions, action),
+            # A letter that cannot be undone (the appeal's outcome) asks for the
+            # same tick as the step would on the case page.
+            "confirm": getattr(_row(case, action), "confirm", ""),
+            "confirmed": request.method == "POST" and request.POST.get("confirmed"),
             "client": client,
             "form": form,
             "letter": letter,

@@ -178,7 +178,7 @@ def mediation_open_view(request):
         else:
             messages.success(
                 request,
-                _("%(n)s is geregistreerd. Stel nu drie notarissen voor (E2).")
+                _("%(n)s is geregistreerd. Stel nu drie notarissen voor.")
                 % {"n": mediation.number},
             )
             return redirect("cases_admin:mediation", pk=mediation.pk)

@@ -456,8 +456,8 @@ class RegisterRow:
         if not self.uninformed:
             return ""
         return ngettext(
-            "Eiser niet geïnformeerd over %(n)d stap (E6)",
-            "Eiser niet geïnformeerd over %(n)d stappen (E6)",
+            "Eiser niet geïnformeerd over %(n)d stap",
+            "Eiser niet geïnformeerd over %(n)d stappen",
             self.uninformed,
         ) % {"n": self.uninformed}
 

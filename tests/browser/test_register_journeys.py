@@ -156,7 +156,7 @@ def test_appeal_late_inadmissible_then_timely_handled_by_another_decider(
     late = (local + relativedelta(months=1, days=1)).replace(hour=9, minute=0)
     lodge(late.strftime("%Y-%m-%dT%H:%M"))
     assert page.get_by_text("niet-ontvankelijk").first.is_visible()
-    assert page.get_by_text("te laat (A2)").first.is_visible()
+    assert page.get_by_text("te laat").first.is_visible()
     assert Appeal.objects.get().inadmissible_reason == "late"
 
     # A timely one is acknowledged (A6).

@@ -63,7 +63,7 @@ def test_late_appeal_is_registered_and_shown_as_inadmissible(client, setup, offi
     )
     appeal = Appeal.objects.get()
     body = client.get(reverse("cases_admin:appeal", args=[appeal.pk])).content.decode()
-    assert "te laat (A2)" in body
+    assert "te laat" in body
     assert "Niet-ontvankelijkheid meedelen" in body
     assert "Ontvangst bevestigen" not in body
 

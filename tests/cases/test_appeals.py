@@ -184,7 +184,9 @@ def acknowledged(setup, office):
 def test_excluded_persons_cannot_handle_the_appeal_A7(setup, office, acknowledged, who):
     with pytest.raises(ValidationError) as exc:
         appeal_assign_decider(appeal=acknowledged, decider=setup[who], by=office)
-    assert "(A7)" in " ".join(exc.value.messages)
+    message = " ".join(exc.value.messages)
+    assert "mag het beroep niet behandelen" in message
+    assert "(A7)" not in message
     acknowledged.refresh_from_db()
     assert acknowledged.decider is None
     assert acknowledged.state == "acknowledged"
@@ -302,7 +304,7 @@ def test_only_the_assigned_decider_decides_A8(setup, office, assigned):
 def test_outcome_without_non_discrimination_confirmation_is_refused_A10(
     setup, assigned
 ):
-    with pytest.raises(ValidationError, match="A10"):
+    with pytest.raises(ValidationError, match="benadeeld"):
         appeal_decide(
             appeal=assigned,
             outcome="upheld",

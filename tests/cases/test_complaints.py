@@ -107,12 +107,12 @@ def test_C1_refused_for_a_signal_not_qualified_as_complaint(people, klant):
         received_at=local(2026, 11, 2, 10, 0),
         description="x",
     )
-    with pytest.raises(ValidationError, match="S3"):
+    with pytest.raises(ValidationError, match="niet als klacht gekwalificeerd"):
         complaint_register(
             signal=signal, by=people["qo"], description="x", formal_written=False
         )
     signal_qualify(signal=signal, by=people["qo"], is_complaint=False, reason="Nee.")
-    with pytest.raises(ValidationError, match="S3"):
+    with pytest.raises(ValidationError, match="niet als klacht gekwalificeerd"):
         complaint_register(
             signal=signal, by=people["qo"], description="x", formal_written=False
         )
@@ -122,7 +122,9 @@ def test_C1_refused_for_a_signal_not_qualified_as_complaint(people, klant):
 @pytest.mark.parametrize("role", ["handler", "assessor", "management"])
 def test_C1_only_quality_officer_or_office_manager_registers(people, klant, role):
     signal = qualified_signal(people, klant)
-    with pytest.raises(PermissionDenied, match="C1"):
+    with pytest.raises(
+        PermissionDenied, match="Alleen de portefeuillehouder Q of de officemanager"
+    ):
         complaint_register(
             signal=signal, by=people[role], description="x", formal_written=True
         )
@@ -170,7 +172,8 @@ def test_C2_refuses_an_involved_core_group_member(people, klant):
             complaint=complaint, handler=people["involved"], by=people["qo"]
         )
     assert "direct betrokken" in str(exc.value)
-    assert "C2" in str(exc.value)
+    assert "direct betrokken" in str(exc.value)
+    assert "(C2)" not in str(exc.value)
     assert snapshot() == before
     assert not dossiers_visible_to(people["involved"]).exists()
 
@@ -205,7 +208,7 @@ def test_C2_staff_involved_do_not_see_the_complaint(people, klant):
 
 def test_C2_the_handler_cannot_later_be_marked_involved(people, klant):
     complaint = in_progress(people, klant)
-    with pytest.raises(ValidationError, match="C2"):
+    with pytest.raises(ValidationError, match="kan niet tegelijk direct betrokken"):
         complaint_update_handling(
             complaint=complaint,
             by=people["office"],
@@ -237,7 +240,7 @@ def test_C3_formal_written_complaint_gets_an_acknowledgement_letter(
 def test_C3_no_acknowledgement_for_an_informal_complaint(people, klant):
     complaint = register(people, klant, formal=False)
     before = snapshot()
-    with pytest.raises(ValidationError, match="C3"):
+    with pytest.raises(ValidationError, match="formeel schriftelijk"):
         complaint_acknowledge(complaint=complaint, by=people["office"])
     assert snapshot() == before
     assert mail.outbox == []
@@ -256,7 +259,7 @@ def test_C7_outcome_letter_only_for_formal_complaints(people, klant):
         complaint=complaint, by=people["handler"], solution="Rapport herschreven."
     )
     before = snapshot()
-    with pytest.raises(ValidationError, match="C7"):
+    with pytest.raises(ValidationError, match="formeel schriftelijk"):
         complaint_send_outcome(complaint=complaint, by=people["handler"])
     assert snapshot() == before
 
@@ -284,7 +287,7 @@ def test_C5_quality_officer_decides_anonymised_and_assessors_read_only_that(
     people, klant
 ):
     complaint = in_progress(people, klant)
-    with pytest.raises(ValidationError, match="C5"):
+    with pytest.raises(ValidationError, match="geanonimiseerde samenvatting"):
         complaint_decide_anonymised(
             complaint=complaint, by=people["qo"], anonymised=True, summary=""
         )
@@ -349,7 +352,7 @@ def test_C8_closing_without_recorded_satisfaction_is_refused(people, klant):
 
 def test_C8_satisfaction_needs_a_note(people, klant):
     complaint = in_progress(people, klant)
-    with pytest.raises(ValidationError, match="C8"):
+    with pytest.raises(ValidationError, match="tevreden te zijn"):
         complaint_record_satisfaction(
             complaint=complaint, by=people["handler"], note=""
         )
@@ -410,7 +413,9 @@ def test_C8_an_outsider_cannot_take_steps(people, klant):
 def test_C9_management_informs_holder_and_team_leader(people, klant):
     complaint = register(people, klant, holder=True)
     assert complaint.about == Complaint.About.CERTIFICATE_HOLDER
-    with pytest.raises(ValidationError, match="C9"):
+    with pytest.raises(
+        ValidationError, match="zowel de certificaathouder als de teamleider"
+    ):
         complaint_inform_parties(
             complaint=complaint,
             by=people["management"],
@@ -436,7 +441,7 @@ def test_C9_management_informs_holder_and_team_leader(people, klant):
 def test_C9_steps_refused_for_a_complaint_about_the_organisation(people, klant):
     complaint = register(people, klant, holder=False)
     before = snapshot()
-    with pytest.raises(ValidationError, match="C9"):
+    with pytest.raises(ValidationError, match="klacht over een certificaathouder"):
         complaint_decide_follow_up(
             complaint=complaint,
             by=people["management"],
@@ -493,7 +498,9 @@ def test_C9_next_regular_audit_creates_no_audit(people, klant):
 
 def test_C10_leads_to_change_needs_a_description(people, klant):
     complaint = in_progress(people, klant)
-    with pytest.raises(ValidationError, match="C10"):
+    with pytest.raises(
+        ValidationError, match="welke wijziging van het kwaliteitssysteem"
+    ):
         complaint_update_handling(
             complaint=complaint, by=people["handler"], leads_to_change=True
         )

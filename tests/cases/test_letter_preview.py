@@ -316,6 +316,53 @@ def test_appeal_letter_step_posted_to_the_case_page_opens_the_preview_A6(
     assert client.get(url).status_code in (403, 404)
 
 
+def test_the_appeal_outcome_letter_asks_for_the_tick_before_it_goes_A8(
+    client, setup, office
+):
+    """The outcome cannot be undone (A12): the preview asks "Ik begrijp dat …"
+    as the case page does; without the tick nothing is sent, the text is kept."""
+    from cases.services import (
+        appeal_acknowledge,
+        appeal_assign_decider,
+        appeal_decide,
+    )
+
+    appeal = appeal_lodge(
+        decision=setup["decision"],
+        appellant=setup["client"],
+        channel="email",
+        received_at=local(2026, 2, 10, 12, 0),
+        motivation="Het rapport mist onze verbeterplannen.",
+        by=office,
+    )
+    appeal = appeal_acknowledge(appeal=appeal, by=office)
+    appeal = appeal_assign_decider(appeal=appeal, decider=setup["other"], by=office)
+    appeal_decide(
+        appeal=appeal,
+        outcome="upheld",
+        motivation="De beslissing is juist.",
+        by=setup["other"],
+        non_discrimination_confirmed=True,
+    )
+    client.force_login(office)
+    url = preview_url(appeal, "send_outcome", kind="appeal")
+    assert "Ik begrijp dat" in client.get(url).content.decode()
+    sent_before = len(mail.outbox)
+    refused = client.post(url, {"aanvulling": NOTE, "submit": "send"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Vink eerst aan" in body
+    assert NOTE in body
+    assert len(mail.outbox) == sent_before
+    appeal.refresh_from_db()
+    assert appeal.outcome_sent_at is None
+    client.post(url, {"aanvulling": NOTE, "submit": "send", "confirmed": "1"})
+    appeal.refresh_from_db()
+    assert appeal.outcome_sent_at is not None
+    # The letter to the appellant (and the notice to those involved, A8).
+    assert setup["client"].contact_email in [m.to[0] for m in mail.outbox]
+
+
 # -- mediation (E2, E6) ---------------------------------------------------------------
 
 

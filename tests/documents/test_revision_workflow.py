@@ -270,7 +270,7 @@ def test_change_request_needs_a_complaint_marked_leads_to_change(people, procedu
     from django.core.exceptions import PermissionDenied, ValidationError
 
     complaint = _complaint_leading_to_change()
-    with pytest.raises(PermissionDenied, match="C10"):
+    with pytest.raises(PermissionDenied, match="Alleen de portefeuillehouder Q"):
         change_request_open(
             complaint=complaint,
             procedures=[procedure],
@@ -279,7 +279,7 @@ def test_change_request_needs_a_complaint_marked_leads_to_change(people, procedu
         )
     type(complaint).objects.filter(pk=complaint.pk).update(leads_to_change=False)
     complaint.refresh_from_db()
-    with pytest.raises(ValidationError, match="C10"):
+    with pytest.raises(ValidationError, match="niet gemarkeerd als"):
         change_request_open(
             complaint=complaint, procedures=[procedure], reason="x", by=people["qo"]
         )
