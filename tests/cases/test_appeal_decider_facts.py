@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.models import Appeal, Audit, CertificationDecision
 from cases.panels import work_items
@@ -248,9 +249,9 @@ def test_decider_and_register_roles_see_the_contested_decision_and_its_documents
     report, basis, unrelated = documents
     body = page(client, user, assigned).content.decode()
     assert "Voldoet." in body  # the decision's motivation
-    assert str(setup["original"]) in body  # who decided
-    assert str(setup["leader"]) in body  # the audit's team
-    assert str(setup["assessor"]) in body
+    assert escape(str(setup["original"])) in body  # who decided
+    assert escape(str(setup["leader"])) in body  # the audit's team
+    assert escape(str(setup["assessor"])) in body
     assert "30 januari 2026 09:00" in body  # decided
     for f in (report, basis):
         assert reverse("cases:evidence_download", args=[f.uuid]) in body
