@@ -44,25 +44,106 @@ class DemoUser:
     last_name: str
     role: str | None
     superuser: bool = False
+    function: str = ""  # under the name in a letter's signature
 
 
 DEMO_USERS = (
-    DemoUser("kwaliteit", "Karin", "de Vries", roles.QUALITY_OFFICER),
-    DemoUser("office", "Olga", "Jansen", roles.OFFICE_MANAGER),
-    DemoUser("directie", "Dirk", "Bakker", roles.MANAGEMENT),
-    DemoUser("kerngroep", "Kees", "Visser", roles.CORE_GROUP),
-    DemoUser("kerngroep2", "Fatima", "El Amrani", roles.CORE_GROUP),
-    DemoUser("beoordelaar", "Bram", "Smit", roles.ASSESSOR),
-    DemoUser("beslisser", "Els", "Mulder", roles.CERTIFICATION_DECIDER),
-    DemoUser("notaris", "Anna", "de Groot", roles.EXTERNAL_MEDIATOR),
-    DemoUser("beheerder", "Ben", "Beheer", None, superuser=True),
+    DemoUser(
+        "kwaliteit",
+        "Karin",
+        "de Vries",
+        roles.QUALITY_OFFICER,
+        function="Portefeuillehouder kwaliteit",
+    ),
+    DemoUser(
+        "office", "Olga", "Jansen", roles.OFFICE_MANAGER, function="Officemanager"
+    ),
+    DemoUser("directie", "Dirk", "Bakker", roles.MANAGEMENT, function="Directeur"),
+    DemoUser(
+        "kerngroep",
+        "Kees",
+        "Visser",
+        roles.CORE_GROUP,
+        function="Lid kerngroep, senior beoordelaar",
+    ),
+    DemoUser(
+        "kerngroep2", "Fatima", "El Amrani", roles.CORE_GROUP, function="Lid kerngroep"
+    ),
+    DemoUser("beoordelaar", "Bram", "Smit", roles.ASSESSOR, function="Beoordelaar"),
+    DemoUser(
+        "beslisser",
+        "Els",
+        "Mulder",
+        roles.CERTIFICATION_DECIDER,
+        function="Certificatiebeslisser",
+    ),
+    DemoUser(
+        "notaris",
+        "Anna",
+        "de Groot",
+        roles.EXTERNAL_MEDIATOR,
+        function="Mediation-notaris",
+    ),
+    DemoUser(
+        "beheerder",
+        "Ben",
+        "Beheer",
+        None,
+        superuser=True,
+        function="Functioneel beheerder",
+    ),
 )
 
+
+@dataclass(frozen=True)
+class DemoClient:
+    name: str
+    region: str
+    city: str
+    status: str
+    street: str = ""
+    postcode: str = ""
+    # The contact person letters are addressed to: (salutation, initials, surname).
+    contact: tuple[str, str, str] = ("", "", "")
+
+
 DEMO_CLIENTS = (
-    ("Zorggroep De Linde", "GE", "Apeldoorn", "holder"),
-    ("Stichting Kinderopvang Het Anker", "ZH", "Leiden", "holder"),
-    ("Welzijn Noord B.V.", "GR", "Groningen", "applicant"),
-    ("Thuiszorg Brabantse Wal", "NB", "Bergen op Zoom", "holder"),
+    DemoClient(
+        "Zorggroep De Linde",
+        "GE",
+        "Apeldoorn",
+        "holder",
+        street="Lindelaan 12",
+        postcode="7311 AB",
+        contact=("mevrouw", "M.", "van Dijk"),
+    ),
+    DemoClient(
+        "Stichting Kinderopvang Het Anker",
+        "ZH",
+        "Leiden",
+        "holder",
+        street="Havenkade 3a",
+        postcode="2311 CD",
+        contact=("heer", "P.J.", "Jansen"),
+    ),
+    DemoClient(
+        "Welzijn Noord B.V.",
+        "GR",
+        "Groningen",
+        "applicant",
+        street="Noorderweg 80",
+        postcode="9711 EF",
+        contact=("", "S.", "de Boer"),
+    ),
+    # No contact person yet: its letters open with "Geachte heer, mevrouw,".
+    DemoClient(
+        "Thuiszorg Brabantse Wal",
+        "NB",
+        "Bergen op Zoom",
+        "holder",
+        street="Zuidzijde 20",
+        postcode="4611 CK",
+    ),
 )
 
 
@@ -193,6 +274,12 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
         org.full_name = "CIIO, certificatie-instelling (demo)"
         org.email = "kwaliteit@ciio.invalid"
         org.save()
+    if not org.address:
+        # The letterhead's address and contact details (letters to clients).
+        org.address = "Postbus 1234\n3500 AA  Utrecht"
+        org.phone = org.phone or "030 000 00 00"
+        org.website = org.website or "www.ciio.invalid"
+        org.save()
 
     User = get_user_model()
     result = []
@@ -210,22 +297,39 @@ def load_demo(stdout=None) -> list[tuple[DemoUser, bool]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if demo.function and not user.function:
+            user.function = demo.function
+            user.save(update_fields=["function"])
         if demo.role:
             user.groups.add(roles.role_group(demo.role))
         result.append((demo, created))
 
-    for name, region, city, status in DEMO_CLIENTS:
-        Client.objects.get_or_create(
-            name=name,
+    for demo in DEMO_CLIENTS:
+        salutation, initials, surname = demo.contact
+        address = {
+            "street": demo.street,
+            "postcode": demo.postcode,
+            "contact_salutation": salutation,
+            "contact_initials": initials,
+            "contact_surname": surname,
+        }
+        client, created = Client.objects.get_or_create(
+            name=demo.name,
             defaults={
-                "region": region,
-                "city": city,
-                "status": status,
+                "region": demo.region,
+                "city": demo.city,
+                "status": demo.status,
                 "contact_email": "contact@"
-                + name.lower().split()[0].replace(".", "")
+                + demo.name.lower().split()[0].replace(".", "")
                 + ".invalid",
+                **address,
             },
         )
+        if not created and not client.street:
+            # A demo loaded before clients had a postal address gets one.
+            for field, value in address.items():
+                setattr(client, field, value)
+            client.save(update_fields=list(address))
 
     _load_demo_dossiers()
 

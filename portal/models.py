@@ -14,6 +14,20 @@ from .roles import ROLES_BY_NAME
 class User(AbstractUser):
     """The portal's user. Custom from the first migration so it can grow later."""
 
+    function = models.CharField(
+        _("functie"),
+        max_length=120,
+        blank=True,
+        default="",
+        # Rows written by code that predates the field (migration tests,
+        # historical models) still get an empty function.
+        db_default="",
+        help_text=_(
+            "Staat onder uw naam in brieven, bijvoorbeeld: Portefeuillehouder "
+            "kwaliteit."
+        ),
+    )
+
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
@@ -46,12 +60,41 @@ class OrganisationSettings(BaseGenericSetting):
         help_text=_("Zoals in brieven en op gecontroleerde kopieën."),
     )
     email = models.EmailField(_("e-mailadres kwaliteitszaken"), blank=True)
-    address = models.TextField(_("postadres"), blank=True)
+    address = models.TextField(
+        _("postadres"),
+        blank=True,
+        help_text=_(
+            "Zoals in het briefhoofd, een regel per adresregel, bijvoorbeeld: "
+            "Postbus 123 / 3500 AA Utrecht."
+        ),
+    )
+    phone = models.CharField(_("telefoonnummer"), max_length=40, blank=True)
+    website = models.CharField(
+        _("website"),
+        max_length=120,
+        blank=True,
+        help_text=_("Zoals in het briefhoofd, bijvoorbeeld: www.ciio.nl."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Staat in het briefhoofd. Zonder logo toont de brief de naam van de "
+            "organisatie als beeldmerk."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("full_name"),
+        FieldPanel("logo"),
         FieldPanel("email"),
+        FieldPanel("phone"),
+        FieldPanel("website"),
         FieldPanel("address"),
     ]
 

@@ -22,7 +22,14 @@ from .placeholders import (
     letter_placeholders_help,
     letter_text_problems,
 )
-from .values import case_client, dutch_date, letterhead, organisation_name
+from .values import (
+    case_client,
+    client_address_block,
+    client_salutation,
+    dutch_date,
+    letterhead,
+    organisation_name,
+)
 from .wording import (
     FILE_WORDS,
     case_model_of_letter,
@@ -37,6 +44,8 @@ __all__ = [
     "Letter",
     "case_client",
     "case_model_of_letter",
+    "client_address_block",
+    "client_salutation",
     "dutch_date",
     "letter_default",
     "letter_for_case",

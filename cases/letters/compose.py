@@ -21,6 +21,7 @@ from .values import (
     _case_values,
     _inadmissible_explanation,
     case_client,
+    client_address_block,
     dutch_date,
     letterhead,
     organisation_name,
@@ -118,8 +119,7 @@ def letter_for_case(case, kind: str, context: dict | None):
     values = _case_values(case, kind)
     values.update({k: _normalise(str(v)) for k, v in (context or {}).items()})
     _check_required(kind, values)
-    client = case_client(case)
-    addressee = tuple(p for p in (client.name, client.city) if p) if client else ()
+    addressee = client_address_block(case_client(case))
     return _compose(
         template=letter_template(kind),
         values=values,
@@ -158,7 +158,19 @@ def render_pdf(letter: Letter, paragraphs: list[list[str]]) -> bytes:
             blocks.append({"list": True, "lines": items})
         else:
             closing = bool(_CLOSING.match(lines[0]))
-            blocks.append({"list": False, "lines": lines, "closing": closing})
+            if closing and blocks:
+                # Never a closing alone at the top of a page.
+                blocks[-1]["keep_with_next"] = True
+            # The signer's name and function, kept with the closing.
+            signature = bool(blocks) and bool(blocks[-1].get("closing"))
+            blocks.append(
+                {
+                    "list": False,
+                    "lines": lines,
+                    "closing": closing,
+                    "signature": signature,
+                }
+            )
     html = render_to_string(
         "cases/letters/letter.html",
         {"letter": letter, "blocks": blocks, "org": letterhead()},
@@ -175,6 +187,12 @@ def letter_pdf(*, case, kind: str, context: dict | None = None) -> bytes:
 
 SAMPLE_NUMBER = "K-2026-0000"
 SAMPLE_CLIENT = "Voorbeeldklant B.V."
+SAMPLE_ADDRESSEE = (
+    SAMPLE_CLIENT,
+    "t.a.v. de heer J. Jansen",
+    "Voorbeeldstraat 1",
+    "3511 AA\u00a0\u00a0Utrecht",
+)
 
 
 def letter_sample_values(kind: str) -> dict[str, str]:
@@ -187,7 +205,9 @@ def letter_sample_values(kind: str) -> dict[str, str]:
         "datum": dutch_date(today),
         "ontvangen_op": dutch_date(today - datetime.timedelta(days=3)),
         "afzender": organisation_name(),
+        "aanhef": _("Geachte heer Jansen,"),
         "medewerker": _("Voornaam Achternaam"),
+        "functie": _("Portefeuillehouder kwaliteit"),
         "omschrijving": _("Voorbeeld: het rapport kwam later dan afgesproken."),
         "uiterlijk": dutch_date(today + datetime.timedelta(days=28)),
         "uitkomst": (
@@ -229,6 +249,6 @@ def letter_preview_pdf(template: LetterTemplate) -> bytes:
         template=template,
         values=values,
         number=SAMPLE_NUMBER,
-        addressee=(SAMPLE_CLIENT, values["plaats"]),
+        addressee=SAMPLE_ADDRESSEE,
     )
     return render_pdf(letter, paragraphs)

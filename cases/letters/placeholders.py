@@ -15,10 +15,18 @@ Kind = LetterTemplate.Kind
 
 # -- placeholders ----------------------------------------------------------------
 
-COMMON = ("zaaknummer", "klant", "plaats", "datum", "ontvangen_op", "afzender")
+COMMON = (
+    "zaaknummer",
+    "klant",
+    "plaats",
+    "datum",
+    "ontvangen_op",
+    "afzender",
+    "aanhef",
+)
 # The sender's own paragraph, typed in the preview before sending; a template
 # without the placeholder gets it before its closing (cases.letters.compose).
-SIGNATORY = ("aanvulling", "medewerker")
+SIGNATORY = ("aanvulling", "medewerker", "functie")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.COMPLAINT_ACK: (*COMMON, "omschrijving", "uiterlijk", *SIGNATORY),
     Kind.COMPLAINT_OUTCOME: (
@@ -56,7 +64,15 @@ PLACEHOLDER_HELP = {
     "datum": gettext_lazy("de datum van de brief"),
     "ontvangen_op": gettext_lazy("de datum waarop de zaak binnenkwam"),
     "afzender": gettext_lazy("de naam van onze organisatie"),
+    "aanhef": gettext_lazy(
+        "de aanhef voor de contactpersoon van de klant, bijv. 'Geachte heer "
+        "Jansen,'; zonder contactpersoon 'Geachte heer, mevrouw,'"
+    ),
     "medewerker": gettext_lazy("de naam van de medewerker die de brief verstuurt"),
+    "functie": gettext_lazy(
+        "de functie van de medewerker die de brief verstuurt (leeg als die niet "
+        "is ingevuld)"
+    ),
     "omschrijving": gettext_lazy("de korte omschrijving van de klacht"),
     "uiterlijk": gettext_lazy("de streefdatum voor de afhandeling"),
     "uitkomst": gettext_lazy(

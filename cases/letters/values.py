@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import logging
+import mimetypes
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.formatting import format_date
 from portal.models import OrganisationSettings
 
 from .. import kinds
@@ -23,17 +27,14 @@ from .placeholders import letter_placeholders
 
 Kind = LetterTemplate.Kind
 
+logger = logging.getLogger(__name__)
+
 # -- values from the case --------------------------------------------------------
 
 
 def dutch_date(value: datetime.date | datetime.datetime | None) -> str:
     """'28 november 2026'; a datetime counts by its day in Europe/Amsterdam."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    with translation.override("nl"):
-        return formats.date_format(value, "j F Y")
+    return format_date(value, year=True)
 
 
 def case_client(case) -> Client | None:
@@ -41,6 +42,59 @@ def case_client(case) -> Client | None:
     if not isinstance(case, Case):
         raise TypeError(f"Not a case: {case!r}")
     return case.client
+
+
+FALLBACK_SALUTATION = gettext_lazy("Geachte heer, mevrouw,")
+
+
+def _surname_in_salutation(surname: str) -> str:
+    # Without initials before it a tussenvoegsel takes a capital: "heer De Vries".
+    surname = surname.strip()
+    return surname[:1].upper() + surname[1:]
+
+
+def client_salutation(client: Client | None) -> str:
+    """The letter's salutation for the client's contact person: 'Geachte heer
+    Jansen,', 'Geachte mevrouw De Vries,', 'Geachte J. de Vries,' (neutral, with
+    initials), 'Geachte heer/mevrouw De Vries,' (neutral, surname only); without a
+    contact person 'Geachte heer, mevrouw,'."""
+    if client is None or not client.contact_surname.strip():
+        return str(FALLBACK_SALUTATION)
+    surname = _surname_in_salutation(client.contact_surname)
+    if client.contact_salutation == Client.Salutation.MR:
+        return _("Geachte heer %(name)s,") % {"name": surname}
+    if client.contact_salutation == Client.Salutation.MRS:
+        return _("Geachte mevrouw %(name)s,") % {"name": surname}
+    if client.contact_initials.strip():
+        return _("Geachte %(name)s,") % {"name": client.contact_name}
+    return _("Geachte heer/mevrouw %(name)s,") % {"name": surname}
+
+
+def client_attention_line(client: Client) -> str:
+    """'t.a.v. de heer J. Jansen' (empty without a contact person)."""
+    name = client.contact_name
+    if not name:
+        return ""
+    title = {
+        Client.Salutation.MR: _("de heer"),
+        Client.Salutation.MRS: _("mevrouw"),
+    }.get(client.contact_salutation, "")
+    return _("t.a.v. %(name)s") % {"name": " ".join(p for p in (title, name) if p)}
+
+
+def client_address_block(client: Client | None) -> tuple[str, ...]:
+    """The address in the envelope's window: name, contact person, street,
+    postcode and city (PostNL: two spaces between postcode and city)."""
+    if client is None:
+        return ()
+    place = "\u00a0\u00a0".join(p for p in (client.postcode, client.city) if p)
+    lines = (
+        client.name,
+        client_attention_line(client),
+        client.street.strip(),
+        place,
+    )
+    return tuple(line for line in lines if line)
 
 
 def organisation_name() -> str:
@@ -55,14 +109,41 @@ def organisation_name() -> str:
     )
 
 
+def _logo_data_uri(image) -> str:
+    """The logo as a data URI: WeasyPrint then needs neither a URL nor the storage
+    to be on local disk. Bitmaps are scaled down first (a letterhead needs no
+    camera original); a logo that cannot be read is left out, never an error."""
+    try:
+        if image.is_svg():
+            source, mime = image.file, "image/svg+xml"
+        else:
+            source = image.get_rendition("max-600x240").file
+            mime = mimetypes.guess_type(source.name)[0] or "image/png"
+        with source.open("rb") as handle:
+            data = handle.read()
+    except Exception:  # a missing or broken file must not stop a letter
+        logger.warning("Organisation logo %s unreadable; letter without it", image.pk)
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def letterhead() -> dict:
-    org = OrganisationSettings.objects.first()
+    """What the letterhead shows: the organisation's name, logo (as a data URI;
+    without one, the initial of its name as a mark), postal address and contact
+    details, from Instellingen > Organisatie."""
+    org = OrganisationSettings.objects.select_related("logo").first()
+    name = organisation_name()
+    short = (org.name.strip() if org else "") or name
+    address_lines = [line.strip() for line in (org.address if org else "").splitlines()]
     return {
-        "name": organisation_name(),
-        "address_lines": [
-            line.strip() for line in (org.address if org else "").splitlines()
-        ],
+        "name": name,
+        "short_name": short,
+        "initial": short[:1].upper(),
+        "logo": _logo_data_uri(org.logo) if org and org.logo_id else "",
+        "address_lines": [line for line in address_lines if line],
         "email": org.email if org else "",
+        "phone": org.phone if org else "",
+        "website": org.website if org else "",
     }
 
 
@@ -209,7 +290,9 @@ def _case_values(case, kind: str) -> dict[str, str]:
         "datum": dutch_date(timezone.localdate()),
         "ontvangen_op": dutch_date(case.received_at),
         "afzender": organisation_name(),
+        "aanhef": client_salutation(client),
         "medewerker": "",
+        "functie": "",
     }
     extra = kinds.kind_of(case).letter_values
     if extra is not None:

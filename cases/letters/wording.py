@@ -14,13 +14,15 @@ Kind = LetterTemplate.Kind
 
 # -- default wording -------------------------------------------------------------
 
-_CLOSING = gettext_lazy("Met vriendelijke groet,\n{{ afzender }}\n\n{{ medewerker }}")
+_CLOSING = gettext_lazy(
+    "Met vriendelijke groet,\n{{ afzender }}\n\n{{ medewerker }}\n{{ functie }}"
+)
 
 DEFAULTS: dict[str, tuple] = {
     Kind.COMPLAINT_ACK: (
         gettext_lazy("Ontvangstbevestiging van uw klacht {{ zaaknummer }}"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Op {{ ontvangen_op }} hebben wij uw schriftelijke klacht ontvangen. "
             "Wij danken u dat u de moeite hebt genomen ons hierover te informeren. "
             "Met deze brief bevestigen wij de ontvangst. Uw klacht is bij ons "
@@ -38,7 +40,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.COMPLAINT_OUTCOME: (
         gettext_lazy("Uitkomst van uw klacht {{ zaaknummer }}"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Op {{ ontvangen_op }} hebben wij uw klacht ontvangen, die bij ons is "
             "geregistreerd onder kenmerk {{ zaaknummer }}. Met deze brief "
             "informeren wij u over de uitkomst en over de wijze waarop wij uw klacht "
@@ -56,7 +58,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.APPEAL_ACK: (
         gettext_lazy("Ontvangstbevestiging van uw beroep {{ zaaknummer }}"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Op {{ ontvangen_op }} hebben wij uw beroep ontvangen tegen onze "
             "certificatiebeslissing van {{ beslist_op }} ({{ beslissing }}). Met "
             "deze brief bevestigen wij de ontvangst. Uw beroep is geregistreerd "
@@ -76,7 +78,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.APPEAL_OUTCOME: (
         gettext_lazy("Uitkomst van uw beroep {{ zaaknummer }}"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Op {{ ontvangen_op }} hebben wij uw beroep ontvangen tegen onze "
             "certificatiebeslissing van {{ beslist_op }} ({{ beslissing }}), "
             "geregistreerd onder kenmerk {{ zaaknummer }}. De behandelend "
@@ -92,7 +94,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.APPEAL_INADMISSIBLE: (
         gettext_lazy("Uw beroep {{ zaaknummer }} is niet-ontvankelijk"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Op {{ ontvangen_op }} hebben wij uw beroep ontvangen, dat bij ons is "
             "geregistreerd onder kenmerk {{ zaaknummer }}. Tot onze spijt moeten "
             "wij u meedelen dat wij uw beroep niet in behandeling kunnen nemen: "
@@ -106,7 +108,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.MEDIATION_PROPOSAL: (
         gettext_lazy("Voorstel van drie mediation-notarissen ({{ zaaknummer }})"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Over {{ aanleiding }} hebben wij samen met u helaas geen oplossing "
             "gevonden die voor u en voor ons aanvaardbaar is. U kunt de zaak daarom "
             "voorleggen aan een onafhankelijke mediator. Wij hebben dit "
@@ -132,7 +134,7 @@ DEFAULTS: dict[str, tuple] = {
     Kind.MEDIATION_STEP: (
         gettext_lazy("Voortgang van de mediation {{ zaaknummer }}"),
         gettext_lazy(
-            "Geachte heer, mevrouw,\n\n"
+            "{{ aanhef }}\n\n"
             "Zoals toegezegd informeren wij u over elke stap in de mediation over "
             "{{ aanleiding }}, die bij ons is geregistreerd onder kenmerk "
             "{{ zaaknummer }}.\n\n"

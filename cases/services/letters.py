@@ -23,7 +23,14 @@ def letter_compose(*, case, kind: str, by, context: dict | None = None):
     """The ``kind`` letter about ``case`` as ``by`` sends it: (Letter, paragraphs)
     for `render_pdf`. The preview and `letter_send` both compose through here, so
     the preview is the letter that goes out. Raises as ``letter_for_case``."""
-    values = {"medewerker": (by.get_full_name() or by.get_username())} if by else {}
+    values = (
+        {
+            "medewerker": (by.get_full_name() or by.get_username()),
+            "functie": getattr(by, "function", ""),
+        }
+        if by
+        else {}
+    )
     return letter_for_case(case, kind, {**values, **(context or {})})
 
 

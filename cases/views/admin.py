@@ -223,9 +223,29 @@ class ClientViewSet(ScopedSnippetViewSet):
     inspect_view_enabled = True
     panels = [
         FieldPanel("name"),
-        FieldRowPanel([FieldPanel("region"), FieldPanel("city")]),
-        FieldPanel("contact_email"),
         FieldPanel("status"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldPanel("region"),
+            ],
+            heading=_("Postadres"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("contact_salutation"),
+                        FieldPanel("contact_initials"),
+                        FieldPanel("contact_surname"),
+                    ]
+                ),
+                FieldPanel("contact_email"),
+            ],
+            heading=_("Contactpersoon"),
+            help_text=_("Aan wie brieven worden gericht, met de aanhef in de brief."),
+        ),
     ]
 
 
