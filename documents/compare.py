@@ -79,6 +79,10 @@ class Comparison:
         return self._with(CHANGED)
 
     @property
+    def unchanged(self) -> list[SectionDiff]:
+        return self._with(UNCHANGED)
+
+    @property
     def has_changes(self) -> bool:
         return (
             self.title.changed

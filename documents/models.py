@@ -13,10 +13,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.formatting import format_date
 from portal.roles import EXTERNAL_MEDIATOR, QUALITY_OFFICER, ROLES
 
 from .blocks import SectionBlock
 from .forms import ProcedurePageForm
+from .permissions import can_manage_quality_system
 
 
 class PortalDocument(AbstractDocument):
@@ -53,8 +55,13 @@ class PortalDocument(AbstractDocument):
         verbose_name_plural = _("documenten")
 
 
+#: How long a procedure stays valid without a review: the periodic review and
+#: every published revision move the next review date this far on.
+REVIEW_INTERVAL = relativedelta(months=12)
+
+
 def _default_review_date():
-    return timezone.localdate() + relativedelta(months=12)
+    return timezone.localdate() + REVIEW_INTERVAL
 
 
 class HandbookPage(Page):
@@ -196,6 +203,16 @@ class ProcedurePage(Page):
         return self.is_public
 
     @property
+    def review_interval(self) -> relativedelta:
+        return REVIEW_INTERVAL
+
+    def review_overdue(self, today=None) -> bool:
+        """The periodic review date of the live procedure has passed."""
+        return bool(self.live and self.review_date) and self.review_date < (
+            today or timezone.localdate()
+        )
+
+    @property
     def owner_role_name(self) -> str:
         return self.get_owner_role_display()
 
@@ -234,10 +251,11 @@ class ProcedurePage(Page):
         number of queries, however many versions there are."""
         user = request.user
         signed_in = user.is_authenticated
+        is_preview = getattr(request, "is_preview", False)
         versions = []
         if self.pk is not None:  # a new page being previewed has none yet
             versions = list(
-                self.versions.select_related("change_request__complaint")
+                self.versions.select_related("change_request__complaint", "approved_by")
                 .defer("pdf")
                 .order_by("-published_at", "-pk")
             )
@@ -263,7 +281,18 @@ class ProcedurePage(Page):
             ),
             "related": related,
             "can_edit": signed_in and self.permissions_for_user(user).can_edit(),
-            "is_preview": getattr(request, "is_preview", False),
+            "is_preview": is_preview,
+            # Readers are told when the periodic review is late (the date alone
+            # is easily read past); the quality officer gets the way to it.
+            "review_overdue": signed_in and not is_preview and self.review_overdue(),
+            "can_review": signed_in and can_manage_quality_system(user),
+            # A revision in preview takes effect on the day it is published
+            # unless the editor chose a later day (services.effective_date_for).
+            "effective_on_publication": is_preview
+            and current is not None
+            and not (
+                self.effective_date and self.effective_date > current.effective_date
+            ),
         }
 
 
@@ -323,6 +352,22 @@ class ProcedureVersion(models.Model):
         related_name="+",
         verbose_name=_("gepubliceerd door"),
     )
+    # Who approved the revision in the workflow, when, and what they wrote with
+    # it (the approving task state); a version published without the workflow
+    # was approved by whoever published it (publish permission is management's).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("goedgekeurd door"),
+    )
+    approved_by_name = models.CharField(
+        _("goedgekeurd door (naam)"), max_length=150, blank=True
+    )
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
+    approval_comment = models.TextField(_("toelichting bij goedkeuring"), blank=True)
     pdf = models.BinaryField(_("gecontroleerde PDF"), blank=True, editable=False)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -338,6 +383,16 @@ class ProcedureVersion(models.Model):
 
     def __str__(self):
         return f"{self.page.code} versie {self.version_label}"
+
+    @property
+    def approver_name(self) -> str:
+        """The approver as recorded: the name kept with the version, so that it
+        stays on the record (and the controlled PDF) if the account goes."""
+        if self.approved_by_name:
+            return self.approved_by_name
+        if self.approved_by is not None:
+            return self.approved_by.get_full_name() or self.approved_by.get_username()
+        return ""
 
 
 class ReadAcknowledgement(models.Model):
@@ -446,4 +501,4 @@ class ProcedureReview(models.Model):
         ordering = ["-reviewed_at"]
 
     def __str__(self):
-        return f"{self.page.code} {self.reviewed_at:%d-%m-%Y}"
+        return f"{self.page.code} {format_date(self.reviewed_at, year=True)}"

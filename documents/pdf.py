@@ -32,6 +32,11 @@ class _Sheet:
     change_summary: str
     change_request_number: str
     is_draft: bool
+    approved_by: str = ""
+    approved_at: object = None
+    approval_comment: str = ""
+    # The versions up to this one, newest first (the revision table).
+    revisions: tuple = ()
 
 
 def organisation_names() -> tuple[str, str]:
@@ -112,6 +117,20 @@ def _render(page: ProcedurePage, sheet: _Sheet) -> bytes:
     return HTML(string=html, base_url=settings.WAGTAILADMIN_BASE_URL).write_pdf()
 
 
+def _revision_rows(page_pk: int, *, upto: ProcedureVersion | None = None) -> tuple:
+    """The revision table: every version of the procedure published up to
+    ``upto`` (all of them when None), newest first."""
+    versions = (
+        ProcedureVersion.objects.filter(page_id=page_pk)
+        .select_related("approved_by")
+        .defer("pdf")
+        .order_by("-published_at", "-pk")
+    )
+    if upto is not None:
+        versions = versions.filter(published_at__lte=upto.published_at)
+    return tuple(versions)
+
+
 def procedure_pdf(version: ProcedureVersion) -> bytes:
     """The controlled PDF of a published version: rendered from the revision as it
     was published, once, then kept on the version and served from there."""
@@ -130,6 +149,12 @@ def procedure_pdf(version: ProcedureVersion) -> bytes:
             if page.is_public
             else _complaint_number(version.change_request),
             is_draft=False,
+            approved_by=version.approver_name,
+            approved_at=version.approved_at,
+            # Like the case numbers: what management wrote with its approval
+            # stays inside when the procedure is public.
+            approval_comment="" if page.is_public else version.approval_comment,
+            revisions=_revision_rows(version.page_id, upto=version),
         ),
     )
     rendered_at = timezone.now()
@@ -144,13 +169,18 @@ def draft_pdf(page: ProcedurePage) -> bytes:
     """A preview of the latest draft of ``page`` in the controlled layout, marked
     CONCEPT on every page. Never kept: the draft may change any moment."""
     draft = page.get_latest_revision_as_object()
+    revisions = _revision_rows(page.pk)
+    effective = draft.effective_date
+    if revisions and (effective is None or effective <= revisions[0].effective_date):
+        effective = None  # not later than the version in force: the publication date
     return _render(
         draft,
         _Sheet(
             version_label="",
-            effective_date=draft.effective_date,
+            effective_date=effective,
             change_summary=draft.change_summary,
             change_request_number=_complaint_number(draft.change_request),
             is_draft=True,
+            revisions=revisions,
         ),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import quality_views
+from . import quality_views, review_views
 
 app_name = "documents_quality"
 
@@ -20,6 +20,11 @@ admin_urlpatterns = (
             name="acknowledgements",
         ),
         path("beoordelingen/", quality_views.review_report, name="reviews"),
+        path(
+            "herzieningen/<int:page_pk>/beoordelen/",
+            review_views.revision_review,
+            name="revision_review",
+        ),
         path(
             "wijzigingsverzoeken/",
             quality_views.change_request_list,

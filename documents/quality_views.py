@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.auth import require_admin_access
 
 from cases.selectors import complaint_visible_or_404
+from portal.formatting import format_date
 
 from .models import (
     ProcedurePage,
@@ -183,7 +184,7 @@ def review_report(request):
                 )
                 % {
                     "code": page.code,
-                    "d": review.next_review_date.strftime("%d-%m-%Y"),
+                    "d": format_date(review.next_review_date, year=True),
                 },
             )
         return redirect("documents_admin:reviews")

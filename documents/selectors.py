@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, TaskState
 
 from cases.selectors import procedure_codes_named_for
 from portal.roles import ASSESSOR, ROLES_BY_CODE, is_external_notary
@@ -131,6 +131,54 @@ def procedures_due_for_review(horizon: datetime.date):
         .order_by("review_date", "code")
         .prefetch_related("reviews")
     )
+
+
+def procedures_review_overdue(today: datetime.date | None = None):
+    """Live procedures whose periodic review date has passed, longest overdue
+    first."""
+    today = today or timezone.localdate()
+    return ProcedurePage.objects.filter(live=True, review_date__lt=today).order_by(
+        "review_date", "code"
+    )
+
+
+# -- the approval of a revision (the workflow "Wijziging kwaliteitsdocument") ----
+
+
+def review_task_state(page: ProcedurePage, user):
+    """The task state awaiting ``user``'s approval on ``page``, or None: the
+    current task of the page's workflow in progress, when its task offers
+    ``user`` the action "approve" (Wagtail's own test, ``Task.get_actions``)."""
+    if user is None or not user.is_authenticated:
+        return None
+    task_state = page.current_workflow_task_state
+    if task_state is None or task_state.status != TaskState.STATUS_IN_PROGRESS:
+        return None
+    actions = task_state.task.specific.get_actions(page, user)
+    if not any(name == "approve" for name, _label, _modal in actions):
+        return None
+    return task_state
+
+
+def revisions_awaiting_review(user) -> list[tuple[ProcedurePage, object]]:
+    """(procedure, task state) for every revision awaiting ``user``'s approval,
+    oldest submission first."""
+    if user is None or not user.is_authenticated:
+        return []
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return []  # approving happens in the admin; readers are spared the queries
+    states = (
+        TaskState.objects.reviewable_by(user)
+        .filter(status=TaskState.STATUS_IN_PROGRESS)
+        .select_related("workflow_state__requested_by")
+        .order_by("started_at", "pk")
+    )
+    page_ids = {}
+    for state in states:
+        if state.workflow_state.status == state.workflow_state.STATUS_IN_PROGRESS:
+            page_ids.setdefault(int(state.workflow_state.object_id), state)
+    pages = ProcedurePage.objects.filter(pk__in=page_ids).in_bulk()
+    return [(pages[pk], state) for pk, state in page_ids.items() if pk in pages]
 
 
 def change_requests():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import TaskState
 
 from files import extraction
 
@@ -25,7 +25,7 @@ from .models import (
     ReadAcknowledgement,
 )
 from .permissions import can_manage_quality_system, can_review_procedure
-from .selectors import informed_users
+from .selectors import informed_users, review_task_state
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +47,67 @@ def version_label_for(page: ProcedurePage, moment: datetime.datetime) -> str:
     return label
 
 
+def effective_date_for(
+    page: ProcedurePage, previous: ProcedureVersion | None, published_on: datetime.date
+) -> datetime.date:
+    """ "Geldig vanaf" of a version published on ``published_on``: a date the
+    editor set later than the previous version's is kept (a revision that takes
+    effect on a chosen day); otherwise the publication date, so a revision never
+    inherits its predecessor's date. The first version keeps the date it was given
+    (an imported document carries its own history)."""
+    chosen = page.effective_date
+    if previous is None:
+        return chosen or published_on
+    if chosen and chosen > previous.effective_date:
+        return chosen
+    return published_on
+
+
+def review_date_after_publication(
+    page: ProcedurePage, published_on: datetime.date
+) -> datetime.date:
+    """A published revision counts as a review: the next one falls one review
+    interval after publication, or later when the editor chose a later date."""
+    moved = published_on + page.review_interval
+    if page.review_date and page.review_date > moved:
+        return page.review_date
+    return moved
+
+
+def approval_for(page: ProcedurePage, *, since=None):
+    """The approved task state of the workflow that let the revision go live: the
+    last approval of ``page`` finished after ``since`` (the previous version's
+    publication), or None when the revision was published without one."""
+    states = TaskState.objects.for_instance(page).filter(
+        status=TaskState.STATUS_APPROVED, finished_at__isnull=False
+    )
+    if since is not None:
+        states = states.filter(finished_at__gte=since)
+    return states.select_related("finished_by").order_by("-finished_at", "-pk").first()
+
+
 def version_publish_record(
     *, page: ProcedurePage, revision, by=None
 ) -> ProcedureVersion:
     """Called when a procedure revision goes live: record the version with its YYMM
-    label, render and keep its controlled PDF, close what a change request asked
-    for, create a read-acknowledgement task for each informed person and tell them
-    by e-mail. Idempotent per revision."""
+    label, its "geldig vanaf" (``effective_date_for``) and who approved it (the
+    workflow's task state), move the next periodic review on, render and keep its
+    controlled PDF, close what a change request asked for, create a
+    read-acknowledgement task for each informed person and tell them by e-mail.
+    Idempotent per revision."""
     existing = ProcedureVersion.objects.filter(revision=revision).first()
     if existing is not None:
         return existing
     published_at = timezone.now()
+    published_on = timezone.localdate(published_at)
     with transaction.atomic():
         page = ProcedurePage.objects.select_for_update().get(pk=page.pk)
+        previous = page.versions.order_by("-published_at", "-pk").first()
         label = version_label_for(page, published_at)
+        effective = effective_date_for(page, previous, published_on)
+        next_review = review_date_after_publication(page, published_on)
+        approval = approval_for(page, since=previous.published_at if previous else None)
+        approver = approval.finished_by if approval else None
         change_request = page.change_request
         if change_request is not None and (
             change_request.state != ChangeRequest.State.OPEN
@@ -73,18 +120,24 @@ def version_publish_record(
             revision=revision,
             version_label=label,
             title=page.title,
-            effective_date=page.effective_date,
+            effective_date=effective,
             change_summary=page.change_summary,
             change_request=change_request,
             published_at=published_at,
             published_by=by,
+            approved_by=approver,
+            approved_by_name=_person_name(approver),
+            approved_at=approval.finished_at if approval else None,
+            approval_comment=(approval.comment or "").strip() if approval else "",
         )
-        ProcedurePage.objects.filter(pk=page.pk).update(version_label=label)
+        # Document metadata, not content: kept on the live row (as the periodic
+        # review does); the editor's form starts from these (ProcedurePageForm).
+        ProcedurePage.objects.filter(pk=page.pk).update(
+            version_label=label, effective_date=effective, review_date=next_review
+        )
         if change_request is not None:
             change_request_resolve_if_done(change_request)
-        due = timezone.localdate(published_at) + datetime.timedelta(
-            days=page.acknowledge_within_days
-        )
+        due = published_on + datetime.timedelta(days=page.acknowledge_within_days)
         people = list(informed_users(page))
         # An unread older version need not be read any more: the new one replaces
         # it (the report then shows the task for the version in force).
@@ -98,6 +151,12 @@ def version_publish_record(
         transaction.on_commit(lambda: _notify(version, people, due))
     _render_pdf_soft(version)
     return version
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
 
 
 def _render_pdf_soft(version: ProcedureVersion) -> None:
@@ -201,7 +260,7 @@ def review_record_no_change(
         raise PermissionDenied(
             _("Alleen de portefeuillehouder Q of de eigenaar beoordeelt de procedure.")
         )
-    next_date = timezone.localdate() + relativedelta(months=12)
+    next_date = timezone.localdate() + page.review_interval
     with transaction.atomic():
         review = ProcedureReview.objects.create(
             page=page, reviewed_by=by, note=note, next_review_date=next_date
@@ -210,6 +269,43 @@ def review_record_no_change(
         # need a new revision and approval.
         ProcedurePage.objects.filter(pk=page.pk).update(review_date=next_date)
     return review
+
+
+def revision_decide(
+    *, page: ProcedurePage, by, action: str, comment: str = ""
+) -> TaskState:
+    """Management's decision on a revision submitted for approval (C10: the quality
+    system changes only with that approval): ``action`` "approve" publishes it
+    (the workflow finishes), "reject" sends it back to the quality officer with
+    ``comment`` saying what must change. Drives Wagtail's own task action, as its
+    admin does; raises PermissionDenied when ``by`` has no such task on the
+    page (or may not publish), ValidationError for a rejection without comment."""
+    if action not in ("approve", "reject"):
+        raise ValidationError(_("Kies goedkeuren of wijzigingen vragen."))
+    task_state = review_task_state(page, by)
+    if task_state is None:
+        raise PermissionDenied(
+            _(
+                "Er wacht geen herziening van %(code)s op uw goedkeuring; misschien "
+                "heeft een collega haar al beoordeeld."
+            )
+            % {"code": page.code}
+        )
+    if action == "approve" and not page.permissions_for_user(by).can_publish():
+        # Approval publishes: without publish permission Wagtail would refuse at
+        # the end (DESIGN.md, pitfalls), after the task had been marked approved.
+        raise PermissionDenied(
+            _("U mag deze procedure niet publiceren en dus niet goedkeuren.")
+        )
+    comment = (comment or "").strip()
+    if action == "reject" and not comment:
+        raise ValidationError(
+            {"comment": _("Schrijf op wat er moet veranderen voordat u afwijst.")}
+        )
+    with transaction.atomic():
+        task_state.task.specific.on_action(task_state, by, action, comment=comment)
+    task_state.refresh_from_db()
+    return task_state
 
 
 def versions_backfill() -> int:

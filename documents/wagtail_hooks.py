@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,6 +11,7 @@ from portal.roles import is_external_notary
 
 from .admin_views import import_parents_for, procedure_import_view
 from .models import ProcedureAttachment, ProcedurePage
+from .permissions import can_manage_quality_system
 from .quality_urls import admin_urlpatterns
 from .selectors import (
     acknowledgements_due,
@@ -17,8 +19,11 @@ from .selectors import (
     live_version_of,
     pending_acknowledgements,
     procedure_choices,
+    procedures_review_overdue,
     procedures_visible_to,
     public_procedures,
+    review_task_state,
+    revisions_awaiting_review,
 )
 
 # What the quality documents tell the other apps (portal.hooks).
@@ -160,4 +165,52 @@ def procedure_import_menu_item():
         reverse("documents_procedure_import"),
         icon_name="upload",
         order=175,
+    )
+
+
+# -- approving revisions ----------------------------------------------------------
+
+
+@hooks.register("before_edit_page")
+def approver_reviews_instead_of_editing(request, page):
+    """The approver of a revision lands on the review screen, not in the editor:
+    every link to the edit view (Wagtail's e-mails and its dashboard, the page
+    explorer) leads there while the revision awaits their approval."""
+    if request.method != "GET" or not isinstance(page, ProcedurePage):
+        return None
+    if request.user.is_superuser and request.GET.get("bewerken"):
+        return None  # the site administrator may still open the editor
+    if review_task_state(page, request.user) is None:
+        return None
+    return redirect("documents_admin:revision_review", page.pk)
+
+
+@hooks.register("portal_dashboard_panels")
+def revisions_to_review_panel(request):
+    items = revisions_awaiting_review(request.user)
+    if not items:
+        return None
+    return DashboardPanel(
+        key="te-beoordelen",
+        title=_("Te beoordelen: herziene procedures"),
+        template_name="documents/panels/revisions_to_review.html",
+        order=4,
+        context={"items": items},
+    )
+
+
+@hooks.register("portal_dashboard_panels")
+def overdue_reviews_panel(request):
+    """The quality officer sees every procedure whose periodic review is late."""
+    if not request.user.is_authenticated or not can_manage_quality_system(request.user):
+        return None
+    pages = list(procedures_review_overdue()[:10])
+    if not pages:
+        return None
+    return DashboardPanel(
+        key="beoordeling-te-laat",
+        title=_("Te laat: periodieke beoordeling"),
+        template_name="documents/panels/overdue_reviews.html",
+        order=6,
+        context={"pages": pages},
     )

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from documents import pdf
 from documents.models import (
@@ -18,6 +19,7 @@ from documents.models import (
     ProcedureAttachment,
     ProcedurePage,
 )
+from portal.formatting import format_date
 from portal.roles import ASSESSOR, QUALITY_OFFICER
 from portal.services import site_structure_ensure
 from tests.factories import UserFactory
@@ -54,6 +56,9 @@ def add_procedure(code, title, **fields):
     HandbookPage.objects.get().add_child(instance=page)
     page.save_revision().publish()
     return ProcedurePage.objects.get(pk=page.pk)
+
+
+LATER_EFFECTIVE = timezone.localdate() + datetime.timedelta(days=20)
 
 
 def revise(page, *, summary, change_request=None, effective_date=None):
@@ -108,7 +113,8 @@ def procedure(db, complaint):
         page,
         summary="Registratietermijn vastgelegd.",
         change_request=change_request(complaint, page),
-        effective_date=datetime.date(2026, 12, 1),
+        # Later than the version before it: the editor's date is kept.
+        effective_date=LATER_EFFECTIVE,
     )
     return ProcedurePage.objects.get(pk=page.pk)
 
@@ -125,7 +131,8 @@ def test_procedure_page_shows_current_version_what_changed_and_earlier_versions(
     assert response.status_code == 200
     body = response.content.decode()
     assert f"<dd>{current.version_label}</dd>" in body
-    assert "1 december 2026" in body
+    # The portal's date style: the year only when it is not this year.
+    assert format_date(LATER_EFFECTIVE) in body
     assert f"Wat is er gewijzigd in versie {current.version_label}" in body
     assert "Registratietermijn vastgelegd." in body
     assert f"naar aanleiding van {complaint.number}" in body
