@@ -99,6 +99,7 @@ SIGNAL = kinds.register(
         search_key="signaal",
         search_rank=4,
         plural=gettext_lazy("klantsignalen"),
+        extra={"search_words": (gettext_lazy("signaal"), gettext_lazy("signalen"))},
     )
 )
 COMPLAINT = kinds.register(
@@ -182,5 +183,6 @@ MEDIATION = kinds.register(
         search_key="mediation",
         search_rank=3,
         plural=gettext_lazy("mediations"),
+        extra={"search_words": (gettext_lazy("bemiddeling"),)},
     )
 )

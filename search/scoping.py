@@ -24,7 +24,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case as Cases,
+)
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -70,6 +81,14 @@ def _procedure_url(page, user, request=None) -> str:
     return page.get_url(request) or ""
 
 
+def _procedure_effective_date(page):
+    """The current version's "geldig vanaf" (the newest published version;
+    prefetched by the search's scope), else the live page's own."""
+    versions = page.versions.all()
+    current = max(versions, key=lambda v: (v.published_at, v.pk), default=None)
+    return current.effective_date if current is not None else page.effective_date
+
+
 #: In ``Kind.text_fields``: the case's logbook notes (``CaseEvent.note``).
 LOGBOOK = "logbook"
 
@@ -92,6 +111,12 @@ class Kind:
     state_field: str | None = None  # for the status facet
     # Filters every search of this kind gets, on FilterFields (engine-side).
     engine_filters: tuple[tuple[str, object], ...] = ()
+    # (obj) -> the date a result shows, when it is not ``date_field``.
+    shown_date: Callable | None = None
+    # What that date is, before it on the result ("geldig vanaf").
+    date_label: Promise | str = ""
+    # Case numbers (``K-2026-0001``) of this kind start with this letter.
+    number_prefix: str = ""
 
     def client_id(self, obj):
         if self.model is Client:
@@ -100,6 +125,13 @@ class Kind:
 
     def date_of(self, obj):
         return getattr(obj, self.date_field, None)
+
+    def display_date(self, obj):
+        """The document's own date: a procedure's effective date, a case's
+        receipt, a file's upload (never when it was indexed)."""
+        if self.shown_date is not None:
+            return self.shown_date(obj)
+        return self.date_of(obj)
 
     def state_label(self, value) -> str:
         if not self.state_field:
@@ -127,6 +159,10 @@ class Kind:
         return texts
 
 
+#: What a case's date field is, on a result ("ontvangen 4 maart").
+_DATE_LABELS = {"received_at": _("ontvangen"), "registered_at": _("geregistreerd")}
+
+
 def _case_kind(kind) -> Kind:
     """The search's view of a registered kind of case (cases.kinds): its text
     fields are the model's searched text fields (not its number, not a related
@@ -134,7 +170,8 @@ def _case_kind(kind) -> Kind:
     text_fields = tuple(
         f.field_name
         for f in kind.model.search_fields
-        if isinstance(f, index.SearchField) and f.field_name != "number"
+        if isinstance(f, index.SearchField)
+        and f.field_name not in ("number", "search_kind_words")
     )
     client_attname = f"{kind.client_field}_id"
     return Kind(
@@ -150,6 +187,8 @@ def _case_kind(kind) -> Kind:
         title=str,
         client_field=client_attname,
         state_field="state",
+        number_prefix=getattr(kind.model, "PREFIX", ""),
+        date_label=_DATE_LABELS.get(kind.date_field, ""),
     )
 
 
@@ -166,6 +205,8 @@ _PROCEDURES = (
         url=lambda obj, user, request=None: _procedure_url(obj, user, request),
         title=lambda obj: f"{obj.code} {obj.title}",
         engine_filters=(("live", True),),
+        shown_date=_procedure_effective_date,
+        date_label=_("geldig vanaf"),
     ),
 )
 _DOSSIER = (
@@ -197,6 +238,7 @@ _DOSSIER = (
             "cases:evidence_download", args=[obj.uuid]
         ),
         title=lambda obj: obj.original_name,
+        date_label=_("toegevoegd"),
         client_field="client_id",
         engine_filters=(("deleted_at__isnull", True),),
     ),
@@ -268,6 +310,8 @@ def scoped_queryset(
     inner = None  # conditions only the database can evaluate
     if visible.query.where and kind.model is not ProcedurePage:
         inner = visible
+    if model is EvidenceFile:
+        inner = _one_copy_per_file(inner if inner is not None else visible)
     engine: dict = dict(kind.engine_filters)
     if year is not None:
         start, end = year_range(year)
@@ -294,6 +338,33 @@ def scoped_queryset(
     else:
         queryset = model.objects.all()
     return queryset.filter(**engine).order_by()
+
+
+def _one_copy_per_file(visible: QuerySet) -> QuerySet:
+    """``visible`` files without the copies of a file seen elsewhere: the same
+    file (name and bytes, SHA-256) uploaded twice, to the dossier and again with
+    a case, is one result; the same bytes under another name stay apart. Kept
+    is the copy the user may see that says most: one kept with a case before
+    one only in the dossier, then the newest."""
+    with_case = Q()
+    for kind in case_kinds.all_kinds():
+        with_case |= Q(**{f"{kind.key}__isnull": False})
+    ranked = visible.annotate(
+        one_copy_rank=Cases(
+            When(with_case, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    better = ranked.filter(
+        sha256=OuterRef("sha256"),
+        original_name=OuterRef("original_name"),
+        deleted_at__isnull=True,
+    ).filter(
+        Q(one_copy_rank__gt=OuterRef("one_copy_rank"))
+        | Q(one_copy_rank=OuterRef("one_copy_rank"), pk__gt=OuterRef("pk"))
+    )
+    return ranked.filter(~Exists(better.order_by().values("pk")))
 
 
 def _sql_backend(backend) -> bool:

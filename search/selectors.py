@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from wagtail.search.backends import get_search_backend
 
 from cases import kinds as case_kinds
 from cases.models import CaseEvent, Client
-from documents.models import ProcedurePage
+from documents.models import ProcedurePage, ProcedureVersion
 
 from .forms import DATE, MAX_PAGE, PAGE_SIZE, ParsedQuery
 from .scoping import (
@@ -43,7 +44,7 @@ from .scoping import (
     scoped_queryset,
     search_kinds,
 )
-from .words import highlight_words
+from .words import highlight_words, readable
 
 logger = logging.getLogger(__name__)
 
@@ -175,8 +176,14 @@ class Scope:
             if related:
                 queryset = queryset.select_related(*related)
             if kind.model is ProcedurePage:
-                # The attachments' text of the hits shown (for the snippet).
-                queryset = queryset.prefetch_related("attachments__document")
+                # The attachments' text of the hits shown (for the snippet) and
+                # their versions (the date shown is the current version's).
+                queryset = queryset.prefetch_related(
+                    "attachments__document",
+                    Prefetch(
+                        "versions", queryset=ProcedureVersion.objects.defer("pdf")
+                    ),
+                )
             if LOGBOOK in kind.text_fields:
                 # One query per kind for the logbook notes of the hits fetched.
                 queryset = queryset.prefetch_related(
@@ -257,11 +264,22 @@ def site_search(
     )
 
     start, stop = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    pins = (
+        []
+        if sort == DATE
+        else numbered_cases(parsed.text, shown, scope, status=status, **filters)
+    )
     if sort == DATE:
         objects = _newest_first(shown, counts, parsed, scope, filters, status, stop)
-        page_objects = objects[start:stop]
+        page_objects = _one_each(objects)[start:stop]
+    elif pins:
+        # The case numbers asked for come first, in number order; the ranked
+        # list follows without them.
+        result.total += len(pins) - _found_among(pins, parsed, scope, filters, status)
+        rest = _interleaved(shown, counts, ranked, 0, stop + len(pins))
+        page_objects = _one_each([*pins, *rest])[start:stop]
     else:
-        page_objects = _interleaved(shown, counts, ranked, start, stop)
+        page_objects = _one_each(_interleaved(shown, counts, ranked, start, stop))
     result.hits = [_hit(k, obj, parsed, user, request) for k, obj in page_objects]
     _add_cases(result.hits, scope)
     if not result.total and parsed.plain_words:
@@ -269,6 +287,64 @@ def site_search(
 
         result.suggestion = did_you_mean(parsed=parsed, scope=scope)
     return result
+
+
+#: What a case number, or the start of one, looks like: "K-2026", "k-2026-00",
+#: "K-2026-0001" (the letter is the kind's ``PREFIX``).
+CASE_NUMBER = re.compile(r"([A-Za-z])-(\d{1,4})(-\d{0,4})?")
+#: Case numbers put first at most (a prefix like "K-2026" can match many).
+MAX_NUMBERED = PAGE_SIZE
+
+
+def numbered_cases(
+    text: str, kinds, scope: Scope, *, status=None, limit=MAX_NUMBERED, **filters
+) -> list[tuple[Kind, object]]:
+    """The cases the user may see whose number is, or starts with, ``text``
+    (a case number or its start), in number order; [] for any other text."""
+    match = CASE_NUMBER.fullmatch((text or "").strip())
+    if not match:
+        return []
+    letter = match.group(1).upper()
+    status_kind, _sep, state = (status or "").partition(":")
+    found: list[tuple[Kind, object]] = []
+    for k in kinds:
+        if not k.number_prefix or k.number_prefix.upper() != letter:
+            continue
+        extra = {"state": state} if k.key == status_kind else {}
+        queryset = scope.queryset(k, **filters, **extra)
+        found.extend(
+            (k, obj)
+            for obj in queryset.filter(number__istartswith=match.group()).order_by(
+                "number"
+            )[:limit]
+        )
+    found.sort(key=lambda item: item[1].number)
+    return found[:limit]
+
+
+def _found_among(pins, parsed, scope, filters, status) -> int:
+    """How many of the numbered cases the query itself finds (already counted
+    in the total)."""
+    status_kind, _sep, state = (status or "").partition(":")
+    found = 0
+    for k in {k for k, _obj in pins}:
+        pks = [obj.pk for kk, obj in pins if kk is k]
+        extra = {"state": state} if k.key == status_kind else {}
+        queryset = scope.queryset(k, **filters, **extra).filter(pk__in=pks)
+        found += safe_count(run_search(parsed.query, queryset))
+    return found
+
+
+def _one_each(items: list[tuple[Kind, object]]) -> list[tuple[Kind, object]]:
+    """Each object once, where it first appears (an index holding a document
+    twice, or a case number put first, never shows a result twice)."""
+    seen: set[tuple[str, object]] = set()
+    unique = []
+    for k, obj in items:
+        if (k.key, obj.pk) not in seen:
+            seen.add((k.key, obj.pk))
+            unique.append((k, obj))
+    return unique
 
 
 def _top(values: list[FacetValue], selected) -> list[FacetValue]:
@@ -395,7 +471,7 @@ def _hit(kind: Kind, obj, parsed: ParsedQuery, user, request) -> Hit:
         obj=obj,
         title=kind.title(obj),
         url=kind.url(obj, user, request),
-        date=kind.date_of(obj),
+        date=kind.display_date(obj),
         state=state,
         client=client,
         snippet=snippet(kind.texts(obj), parsed.highlight_text),
@@ -433,13 +509,16 @@ def snippet(texts: list[str], terms: str) -> SafeString:
     """A highlighted excerpt of the first text that matches ``terms`` (escaped
     HTML with ``<mark>``), or the start of the first text."""
     highlight = _highlighter()
+    # Leader dots and line breaks go before highlighting, so that fragments are
+    # cut from readable text ("Klachten 3", not "Klachten ........ 3").
+    texts = [readable(text[:SNIPPET_TEXT_LIMIT]) for text in texts]
     for text in texts:
-        marked = highlight(text[:SNIPPET_TEXT_LIMIT], terms, top=2)
+        marked = highlight(text, terms, top=2)
         if marked:
             return mark_safe(marked)  # noqa: S308 (highlighters escape the text)
     for text in texts:
-        if text.strip():
-            return escape(Truncator(" ".join(text.split())).chars(200))
+        if text:
+            return escape(Truncator(text).chars(200))
     return SafeString("")
 
 

@@ -22,9 +22,15 @@ from django.db import DatabaseError, transaction
 from modelsearch.query import Fuzzy
 from wagtail.search.backends import get_search_backend
 
-from .forms import ParsedQuery, autocomplete_text
+from .forms import ParsedQuery, autocomplete_text, clean_text
 from .scoping import run_search, search_kinds
-from .selectors import SNIPPET_TEXT_LIMIT, Scope, safe_count, safe_slice
+from .selectors import (
+    SNIPPET_TEXT_LIMIT,
+    Scope,
+    numbered_cases,
+    safe_count,
+    safe_slice,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -158,20 +164,29 @@ def autocomplete(*, user, text: str, request=None, limit: int = 8) -> list[dict]
     if len(words) < 2:
         return []
     scope = Scope(user, request)
+    # A case number, or its start, lists those cases first, in number order.
+    pins = numbered_cases(clean_text(text)[0], search_kinds(), scope, limit=limit)
     per_kind = []
     for kind in search_kinds():
         results = run_search(words, scope.queryset(kind), autocomplete=True)
-        per_kind.append((kind, safe_slice(results, 0, limit)))
+        per_kind.append((kind, safe_slice(results, 0, limit + len(pins))))
+    ranked = [
+        (kind, objects[rank])
+        for rank in range(limit + len(pins))
+        for kind, objects in per_kind
+        if rank < len(objects)
+    ]
     entries = []
-    for rank in range(limit):
-        for kind, objects in per_kind:
-            if rank < len(objects) and len(entries) < limit:
-                obj = objects[rank]
-                entries.append(
-                    {
-                        "soort": str(kind.singular),
-                        "titel": kind.title(obj),
-                        "url": kind.url(obj, user, request),
-                    }
-                )
+    seen = set()
+    for kind, obj in [*pins, *ranked]:
+        if (kind.key, obj.pk) in seen or len(entries) >= limit:
+            continue
+        seen.add((kind.key, obj.pk))
+        entries.append(
+            {
+                "soort": str(kind.singular),
+                "titel": kind.title(obj),
+                "url": kind.url(obj, user, request),
+            }
+        )
     return entries

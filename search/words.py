@@ -27,6 +27,16 @@ _WORD = re.compile(WORD_PATTERN)
 #: Joins the fragments of one excerpt, as the Whoosh backend's highlighter does.
 BETWEEN = " … "
 
+#: A run of 4+ leader characters (dots, underscores, middots, ellipses), single
+#: spaces between them allowed: a table of contents' "Klachten ........ 3".
+_LEADERS = re.compile(r"(?:[.\u2024\u2026\u00b7\u2027\u22c5\u2219_]\s?){4,}")
+
+
+def readable(text: str) -> str:
+    """``text`` as an excerpt shows it: leader runs dropped, whitespace (line
+    breaks, tabs, runs of spaces) made single spaces."""
+    return " ".join(_LEADERS.sub(" ", text or "").split())
+
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics ("Geëscaleerd" -> "geescaleerd")."""

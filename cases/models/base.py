@@ -25,12 +25,14 @@ def logbook_search_field() -> index.RelatedFields:
 
 def case_search_fields(*fields, filters=()) -> list:
     """A case's search fields: its number first (boosted, and completed as one
-    types), then ``fields``, its logbook notes, and its state and ``filters`` as
-    filter fields."""
+    types), then ``fields``, the name of its kind (``search_kind_words``), its
+    logbook notes, and its state and ``filters`` as filter fields."""
     return [
         index.SearchField("number", boost=3),
         index.AutocompleteField("number"),
         *fields,
+        # "klacht" finds the complaints themselves, not only texts that say it.
+        index.SearchField("search_kind_words", boost=0.5),
         logbook_search_field(),
         index.FilterField("state"),
         *(index.FilterField(name) for name in filters),
@@ -54,6 +56,19 @@ class Case(index.Indexed, models.Model):
 
     class Meta:
         abstract = True
+
+    def search_kind_words(self) -> str:
+        """The Dutch names of this case's kind (``cases.kinds``: label, plural,
+        title and any ``extra["search_words"]``), indexed with the case so the
+        kind's name finds it. Not shown: the search page's snippets skip it."""
+        from cases import kinds
+
+        try:
+            kind = kinds.kind_of(self)
+        except KeyError:
+            return ""
+        words = [kind.label, kind.plural, *kind.extra.get("search_words", ())]
+        return " ".join(dict.fromkeys(str(w) for w in words if w))
 
 
 class RegisteredCase(Case):

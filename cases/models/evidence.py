@@ -128,6 +128,8 @@ class EvidenceFile(index.Indexed, models.Model):
         # The admin listing searches autocomplete fields only.
         index.AutocompleteField("description"),
         index.SearchField("extracted_text"),
+        # "auditverslag" finds the report of an audit by what it is.
+        index.SearchField("search_kind_words", boost=0.5),
         index.RelatedFields("client", [index.SearchField("name")]),
         index.FilterField("client"),
         index.FilterField("audit"),
@@ -150,6 +152,13 @@ class EvidenceFile(index.Indexed, models.Model):
 
     def name_words(self) -> str:
         return " ".join(_NAME_SEPARATORS.split(self.original_name or ""))
+
+    def search_kind_words(self) -> str:
+        """What the file is, in the words a reader searches for: a file kept
+        with an audit is its audit report. Indexed, not shown."""
+        if self.audit_id is not None:
+            return str(_("auditverslag auditrapport onderzoeksrapport"))
+        return ""
 
     @property
     def is_deleted(self) -> bool:
