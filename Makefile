@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-dev lint format check serve lock clean
+.PHONY: run test install install-dev lint format check serve lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lock:
 	.lockvenv/bin/pip install -q ".[dev]"
 	.lockvenv/bin/pip freeze --exclude kwaliteitsportaal | sort -f > requirements.lock
 	rm -rf .lockvenv build *.egg-info
+
+# The portal's overrides of Wagtail's Dutch wording (locale/nl/LC_MESSAGES/*.po).
+# The compiled .mo files are committed; rebuild them after editing a .po file.
+messages:
+	for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 clean:
 	rm -rf $(VENV) static_collected

@@ -1,12 +1,16 @@
 from django.contrib.auth.views import redirect_to_login
+from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .accounts import admin_views
-from .dashboard import DashboardPanel
+from .dashboard import DashboardPanel, panels_for
 from .roles import has_register_access
 from .scoping import pages_known_to
 
@@ -98,3 +102,56 @@ def register_account_log_actions(actions):
         ("portal.second_factor.recovery_used", _("Herstelcode gebruikt")),
     ):
         actions.register_action(action, label, label)
+
+
+# The admin as the organisation's portal (issue 17, item 3) ------------------------
+
+
+@hooks.register("insert_global_admin_css")
+def portal_admin_colours():
+    """The portal's colours in the admin, through Wagtail's colour variables."""
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("portal/admin-brand.css")
+    )
+
+
+# Wagtail's own help menu (registered by wagtail.admin as "help"): its release
+# notes ("Wat is er nieuw in Wagtail 8.0", with a badge) and its English editor
+# guide mean nothing to staff; the functional administrator keeps them.
+@hooks.register("construct_main_menu")
+def hide_wagtail_help_menu(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "help"]
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def site_summary_only_for_superusers(request, summary_items):
+    """The site summary ("7 pagina's") tells a role nothing about its work; the
+    role's own panels take its place (PortalWorkPanel)."""
+    if not request.user.is_superuser:
+        summary_items[:] = []
+
+
+class PortalWorkPanel(Component):
+    """The portal's "Mijn werk" panels (portal.dashboard) on the admin's dashboard,
+    so that each role finds its work wherever it lands."""
+
+    name = "portal_work"
+    template_name = "wagtailadmin/home/portal_work.html"
+    order = 50
+
+    def __init__(self, request):
+        self.request = request
+
+    def render_html(self, parent_context=None):
+        # Rendered with the request, so that the panels' templates see the same
+        # context (settings, user) as on the portal's start page.
+        panels = [p for p in panels_for(self.request) if p.key != "beheer"]
+        return get_template(self.template_name).render(
+            {"panels": panels}, request=self.request
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def portal_work_on_admin_dashboard(request, panels):
+    panels.insert(0, PortalWorkPanel(request))
