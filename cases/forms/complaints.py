@@ -100,7 +100,7 @@ class SatisfactionForm(forms.Form):
     satisfaction_note = text_field(
         _("Hoe liet de klant weten tevreden te zijn?"),
         required=True,
-        help_text=_("Bijvoorbeeld: e-mail van 12-11-2026 van mevrouw Jansen."),
+        help_text=_("Bijvoorbeeld: e-mail van 12 november van mevrouw Jansen."),
     )
     satisfied_at = datetime_field(_("Wanneer"), required=False)
 

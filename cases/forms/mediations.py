@@ -108,5 +108,5 @@ class InformClaimantForm(forms.Form):
     how = text_field(
         _("Of: hoe is de eiser geïnformeerd?"),
         rows=2,
-        help_text=_("Bijvoorbeeld: telefonisch op 3-11-2026 door de officemanager."),
+        help_text=_("Bijvoorbeeld: telefonisch op 3 november door de officemanager."),
     )

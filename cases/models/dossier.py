@@ -1,7 +1,12 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+
+from portal.formatting import format_date
 
 
 class Province(models.TextChoices):
@@ -20,15 +25,83 @@ class Province(models.TextChoices):
     ZUID_HOLLAND = "ZH", "Zuid-Holland"
 
 
+# A Dutch postcode: four digits (no leading zero), two letters; PostNL never
+# issues SA, SD or SS.
+_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Z]{2})$")
+_POSTCODE_UNUSED = {"SA", "SD", "SS"}
+
+
+def normalise_postcode(value: str) -> str:
+    """'1234ab' and ' 1234  AB ' become '1234 AB'; anything else is returned as
+    typed (stripped) for `validate_postcode` to refuse."""
+    value = (value or "").strip()
+    match = _POSTCODE.match(value.upper())
+    return f"{match.group(1)} {match.group(2)}" if match else value
+
+
+def validate_postcode(value: str) -> None:
+    match = _POSTCODE.match((value or "").strip().upper())
+    if match is None or match.group(2) in _POSTCODE_UNUSED:
+        raise ValidationError(
+            _(
+                "Dit is geen geldige Nederlandse postcode. Vul vier cijfers en twee "
+                "letters in, bijvoorbeeld 1234 AB."
+            ),
+            code="invalid_postcode",
+        )
+
+
 class Client(index.Indexed, models.Model):
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("beoogd certificaathouder")
         HOLDER = "holder", _("certificaathouder")
         FORMER = "former", _("voormalig certificaathouder")
 
+    class Salutation(models.TextChoices):
+        # How the letter addresses the contact person (cases.letters.values).
+        MR = "heer", _("de heer")
+        MRS = "mevrouw", _("mevrouw")
+        NEUTRAL = "", _("neutraal (voorletters en achternaam)")
+
     name = models.CharField(_("naam"), max_length=200, unique=True)
     region = models.CharField(_("provincie"), max_length=2, choices=Province.choices)
+    street = models.CharField(
+        _("straat en huisnummer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Het postadres voor brieven, bijvoorbeeld: Stationsweg 12a."),
+    )
+    postcode = models.CharField(
+        _("postcode"),
+        # Room for what is typed ("1234  ab "); stored as "1234 AB" (clean).
+        max_length=10,
+        blank=True,
+        validators=[validate_postcode],
+        help_text=_("Vier cijfers en twee letters, bijvoorbeeld 1234 AB."),
+    )
     city = models.CharField(_("plaats"), max_length=100, blank=True)
+    contact_salutation = models.CharField(
+        _("aanhef contactpersoon"),
+        max_length=10,
+        choices=Salutation.choices,
+        blank=True,
+        default=Salutation.NEUTRAL,
+    )
+    contact_initials = models.CharField(
+        _("voorletters of voornaam contactpersoon"),
+        max_length=50,
+        blank=True,
+        help_text=_("Bijvoorbeeld: J.M."),
+    )
+    contact_surname = models.CharField(
+        _("achternaam contactpersoon"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Met tussenvoegsel, bijvoorbeeld: de Vries. Zonder achternaam begint "
+            "een brief met 'Geachte heer, mevrouw,'."
+        ),
+    )
     contact_email = models.EmailField(_("e-mailadres contactpersoon"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLICANT
@@ -56,6 +129,21 @@ class Client(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.postcode = normalise_postcode(self.postcode)
+
+    @property
+    def contact_name(self) -> str:
+        """'J. de Vries' (empty without a surname)."""
+        if not self.contact_surname.strip():
+            return ""
+        return " ".join(
+            part
+            for part in (self.contact_initials.strip(), self.contact_surname.strip())
+            if part
+        )
 
 
 class Audit(index.Indexed, models.Model):
@@ -113,7 +201,10 @@ class Audit(index.Indexed, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.start_date:%d-%m-%Y} - {self.client}"
+        return (
+            f"{self.get_kind_display()} {format_date(self.start_date, year=True)}"
+            f" - {self.client}"
+        )
 
 
 class CertificationDecision(index.Indexed, models.Model):
@@ -177,8 +268,8 @@ class CertificationDecision(index.Indexed, models.Model):
 
     def __str__(self):
         return (
-            f"{self.get_outcome_display()} ({self.decided_at:%d-%m-%Y}) - "
-            f"{self.audit.client}"
+            f"{self.get_outcome_display()} "
+            f"({format_date(self.decided_at, year=True)}) - {self.audit.client}"
         )
 
     @property

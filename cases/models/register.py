@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import format_moment
+
 from .. import kinds
 
 
@@ -78,7 +80,7 @@ class CaseEvent(models.Model):
     }
 
     def __str__(self):
-        return f"{self.at:%d-%m-%Y %H:%M} {self.action}"
+        return f"{format_moment(self.at, year=True)} {self.action}"
 
     @property
     def action_label(self) -> str:

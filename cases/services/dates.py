@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.formatting import format_date, format_moment
 
 # A clock a few minutes ahead of the server's is not "the future".
 CLOCK_SLACK = datetime.timedelta(minutes=5)
@@ -26,20 +28,15 @@ def _local_day(value: Moment) -> datetime.date:
 
 
 def display_date(value: Moment | None) -> str:
-    """'12 november 2026': the interface's date style (``j F Y``); a datetime
-    counts by its day in Europe/Amsterdam."""
-    if value is None:
-        return ""
-    with translation.override("nl"):
-        return formats.date_format(_local_day(value), "j F Y")
+    """'12 november 2026': a message about a date a user typed always names the
+    year (a typo is most often in the year); a datetime counts by its day in
+    Europe/Amsterdam."""
+    return format_date(value, year=True)
 
 
 def display_moment(value: Moment | None) -> str:
-    """'12 november 2026 14:30' (``j F Y H:i``); a date is shown as a date."""
-    if not isinstance(value, datetime.datetime):
-        return display_date(value)
-    with translation.override("nl"):
-        return formats.date_format(timezone.localtime(value), "j F Y H:i")
+    """'12 november 2026 om 14:30'; a date is shown as a date."""
+    return format_moment(value, year=True)
 
 
 def not_in_future(

@@ -9,9 +9,10 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+
+from portal.formatting import format_date
 
 from ..deadlines import LOCAL, end_of_local_day
 from ..models import (
@@ -226,7 +227,7 @@ def dossier_access_withdraw(*, client: Client, user, by, reason: str) -> int:
 
 
 def _date_nl(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    return format_date(day, year=True)
 
 
 def audit_access_grant(

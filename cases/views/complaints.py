@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
+from portal.formatting import format_date
 from portal.roles import CORE_GROUP, ROLES_BY_CODE
 
 from .. import forms as cf
@@ -115,7 +115,7 @@ def complaint_register_view(request, signal_pk):
                 )
                 % {
                     "n": complaint.number,
-                    "d": timezone.localtime(complaint.handle_by).strftime("%d-%m-%Y"),
+                    "d": format_date(complaint.handle_by, year=True),
                 },
             )
             return redirect("cases_admin:complaint", pk=complaint.pk)

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.formatting import format_date, format_moment
+
 from .. import kinds
 from ..deadlines import LOCAL
 from ..links import case_url
@@ -42,6 +44,8 @@ from ..selectors import visible_to
 
 PER_PAGE = 50
 SOON = datetime.timedelta(days=7)
+# A term this short is counted to the hour, and its deadline shown with the time.
+SHORT_TERM = datetime.timedelta(days=3)
 
 
 def registered_kinds() -> dict[str, kinds.CaseKind]:
@@ -424,6 +428,17 @@ class RegisterRow:
         if self.deadline is None or self.state not in self.spec.deadline_states:
             return None
         return self.deadline
+
+    @property
+    def deadline_display(self) -> str:
+        """The open deadline in the one date style: with its time only for a term
+        counted in hours (a signal's 48 hours), a day for a term of weeks."""
+        deadline = self.open_deadline
+        if deadline is None:
+            return ""
+        if deadline - self.date <= SHORT_TERM:
+            return format_moment(deadline)
+        return format_date(deadline)
 
     @property
     def deadline_status(self) -> str:

@@ -95,6 +95,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.portal",
             ],
+            # One date and size style in every template (issue 17, item 2).
+            "builtins": ["portal.templatetags.portal_format"],
         },
     },
 ]

@@ -79,6 +79,8 @@ def test_enrol_reach_the_complaint_lockout_and_lift(page, demo_live, settings):
     page.wait_for_load_state("domcontentloaded")
     expect(page.get_by_text(complaint.number).first).to_be_visible()
     page.goto(f"{base}/")
+    # Logging out sits in the menu under her name.
+    page.locator("[data-usermenu-toggle]").click()
     page.get_by_role("button", name="Uitloggen").first.click()
     page.wait_for_load_state("domcontentloaded")
     assert "/inloggen/" in page.url

@@ -61,12 +61,13 @@ def test_revision_after_complaint_reaches_the_assessor(page, demo_live):
     assert procedure.workflow_in_progress
     assert procedure.version_label == before
 
-    # Management approves; approval publishes.
+    # Management approves on the review screen (the editor sends the approver
+    # there): why, what changed, and one button; approval publishes.
     login(page, base, "directie")
     page.goto(f"{base}/admin/pages/{procedure.pk}/edit/")
-    page.locator(
-        "footer .dropdown-toggle, [data-w-dropdown-target='toggle']"
-    ).last.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_text("Registratietermijn toegevoegd.").first.is_visible()
+    page.get_by_label("Toelichting").fill("Akkoord, de termijn staat er nu in.")
     page.get_by_role("button", name="Goedkeuren en publiceren", exact=True).click()
     page.wait_for_load_state("networkidle")
     procedure.refresh_from_db()

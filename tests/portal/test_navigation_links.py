@@ -1,7 +1,8 @@
 """Every link shown to a user leads somewhere that user may go (issue 17, item 4):
 for each demo role, the start page, the admin dashboard and the admin menu are
 followed link by link; no 403, no 404, no redirect loop and no detour through the
-login page for a signed-in user."""
+login page for a signed-in user. Every page so reached also speaks the one date
+style (item 2): no "16 Dec", "5 Okt 2026" or "01-01-2027"."""
 
 import json
 import re
@@ -10,6 +11,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from portal.demo import DEMO_USERS
+
+from .screen_text import bad_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -81,17 +84,21 @@ def test_every_link_on_a_roles_start_page_and_admin_menu_leads_somewhere(
         response, chain = follow(client, entry)
         assert response.status_code == 200, (entry, chain, response.status_code)
         assert not any(u.startswith("/inloggen/") for u in chain[1:]), chain
+        assert bad_dates(response) == [], entry
         body = response.content.decode()
         links |= {h.replace("&amp;", "&") for h in HREF.findall(body) if internal(h)}
         links |= {u for u in menu_urls(body) if internal(u)}
-    problems = []
+    problems, dates = [], {}
     for link in sorted(links):
         response, chain = follow(client, link)
         if response.status_code >= 400 or any(
             u.startswith("/inloggen/") for u in chain[1:]
         ):
             problems.append((link, response.status_code, chain))
+        elif bad_dates(response):
+            dates[link] = bad_dates(response)
     assert not problems, f"{username}: {problems}"
+    assert not dates, f"{username}: dates not in the portal's style: {dates}"
 
 
 def test_a_signed_in_user_without_admin_access_is_sent_home_once(client, demo):

@@ -5,7 +5,6 @@ register are rendered and their visible text searched for a rule id. Rule ids
 stay in code, tests, commit messages and log data."""
 
 import datetime
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,24 +13,9 @@ from django.utils import timezone
 
 from portal.demo import DEMO_USERS
 
+from .screen_text import bad_dates, rule_ids
+
 pytestmark = pytest.mark.django_db
-
-RULE_ID = re.compile(r"\b[SCEA](?:1[0-2]|[1-9])\b")
-HIDDEN = re.compile(
-    r"<(script|style|template)\b.*?</\1>|<!--.*?-->|<[^>]+>", re.S | re.I
-)
-
-
-def visible_text(response) -> str:
-    return HIDDEN.sub(" ", response.content.decode())
-
-
-def rule_ids(response) -> list[str]:
-    text = visible_text(response)
-    return [
-        text[max(0, m.start() - 40) : m.end() + 10].strip()
-        for m in RULE_ID.finditer(text)
-    ]
 
 
 @pytest.fixture
@@ -87,10 +71,14 @@ def test_no_rule_ids_on_the_case_pages_and_the_register(client, cases):
         reverse("cases:signal_new"),
         *(reverse("cases:signal", args=[s.pk]) for s in cases["signals"]),
     ]
-    found = {}
+    found, dates = {}, {}
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         if rule_ids(response):
             found[url] = rule_ids(response)
+        if bad_dates(response):
+            dates[url] = bad_dates(response)
     assert found == {}
+    # One date style (issue 17, item 2): "5 oktober", never "5 Okt" or 05-10-2026.
+    assert dates == {}
