@@ -353,3 +353,38 @@ def test_the_draft_pdf_says_valid_from_publication_and_is_not_yet_approved(
     assert "Geldig vanaf de dag van publicatie" in text.replace("\n", " ")
     assert "nog niet goedgekeurd" in text
     assert "1 september 2023" in text  # version 2309 in the revision table
+
+
+def test_the_workflow_emails_carry_the_summary_the_complaint_and_the_review_screen(
+    client, people, procedure
+):
+    """Issue 17, item 3: the approver's e-mail says what changed and why, and
+    leads to the review screen, not to the editor; the author hears the same on
+    approval."""
+    from tests.documents.test_revision_workflow import _complaint_leading_to_change
+
+    complaint = _complaint_leading_to_change()
+    request = ChangeRequest.objects.create(
+        complaint=complaint, reason="Plan te laat bij de klant.", opened_by=people["qo"]
+    )
+    request.procedures.add(procedure)
+    mail.outbox.clear()
+    page = submit_revision(procedure, people["qo"], change_request=request)
+    to_approver = [m for m in mail.outbox if people["management"].email in m.to]
+    assert len(to_approver) == 1, [(m.to, m.subject) for m in mail.outbox]
+    body = to_approver[0].body
+    assert "Wat is er gewijzigd: Plan twee weken vooraf." in body
+    assert f"Naar aanleiding van klacht {complaint.number}." in body
+    assert review_url(page) in body
+    assert f"/admin/pages/{page.pk}/edit/" not in body
+    # Nothing of the complaint beyond its number leaves the portal.
+    assert complaint.description not in body
+
+    mail.outbox.clear()
+    client.force_login(people["management"])
+    client.post(review_url(page), {"action": "approve", "comment": "Akkoord."})
+    to_author = [m for m in mail.outbox if people["qo"].email in m.to]
+    assert to_author, [(m.to, m.subject) for m in mail.outbox]
+    assert any(
+        "Wat is er gewijzigd: Plan twee weken vooraf." in m.body for m in to_author
+    )
