@@ -76,6 +76,12 @@ def test_the_phone_header_is_one_row_and_its_menu_opens(browser, demo_live):
         page.get_by_role("button", name="Menu").click()
         visible_boxes = page.locator("input[type=search]:visible")
         expect(visible_boxes).to_have_count(1)
+        # The results come first; the filters follow, one tap away.
+        first_hit = page.locator(".hit").first.bounding_box()
+        facets = page.get_by_role("complementary", name="Resultaten verfijnen")
+        assert first_hit["y"] < facets.bounding_box()["y"]
+        page.get_by_role("link", name="Resultaten verfijnen").click()
+        expect(facets.get_by_role("link", name="Klachten")).to_be_in_viewport()
     finally:
         context.close()
 
@@ -94,3 +100,9 @@ def test_the_wide_header_stays_on_one_row_and_the_name_opens_the_user_menu(
     expect(page.get_by_role("link", name="Tweestapsverificatie")).to_be_visible()
     page.keyboard.press("Escape")
     expect(logout).to_be_hidden()
+
+    # One search box on the search page at this width too; the filters beside
+    # the results need no link to reach them.
+    page.goto(f"{demo_live.url}{reverse('search:search')}?q=klacht")
+    expect(page.locator("input[type=search]:visible")).to_have_count(1)
+    expect(page.get_by_role("link", name="Resultaten verfijnen")).to_be_hidden()
