@@ -155,3 +155,11 @@ class PortalWorkPanel(Component):
 @hooks.register("construct_homepage_panels")
 def portal_work_on_admin_dashboard(request, panels):
     panels.insert(0, PortalWorkPanel(request))
+
+
+@hooks.register("register_account_settings_panel")
+def register_function_panel(request, user, profile):
+    """Each user sets the function that stands under her name in letters."""
+    from .users import FunctionSettingsPanel
+
+    return FunctionSettingsPanel(request, user, profile)
