@@ -15,6 +15,7 @@ from wagtail.admin.auth import require_admin_access
 
 from cases.selectors import complaints_visible_to
 from portal.formatting import format_date
+from portal.scoping import pages_known_to
 
 from .compare import document_text, procedure_compare
 from .models import ProcedurePage
@@ -40,7 +41,11 @@ def _away(request, page):
 @require_admin_access
 @require_http_methods(["GET", "POST"])
 def revision_review(request, page_pk):
-    page = get_object_or_404(ProcedurePage, pk=page_pk)
+    # A page the user may not know of is answered as a missing one.
+    page = get_object_or_404(
+        ProcedurePage.objects.filter(pk__in=pages_known_to(request.user).values("pk")),
+        pk=page_pk,
+    )
     task_state = review_task_state(page, request.user)
     if task_state is None:
         messages.error(

@@ -16,16 +16,16 @@ from cases.services import (
     decision_record,
     dossier_access_grant,
 )
+from portal.formatting import format_moment
 from portal.roles import ASSESSOR, CERTIFICATION_DECIDER, CORE_GROUP, OFFICE_MANAGER
-from tests.cases.test_plausible_dates import MONTHS
 from tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def nl_moment(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    # Messages name the moment with its year (one date style, issue 17).
+    return format_moment(moment, year=True)
 
 
 def typed(moment: datetime.datetime) -> str:

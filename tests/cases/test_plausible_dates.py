@@ -138,7 +138,7 @@ def test_C8_satisfaction_tomorrow_is_refused_naming_now(people, solved, days):
     refused(
         satisfaction(people, solved, at(days["tomorrow"], 9)),
         "satisfied_at",
-        f"De datum van tevredenheid ({nl(days['tomorrow'])} 09:00) ligt in de "
+        f"De datum van tevredenheid ({nl(days['tomorrow'])} om 09:00) ligt in de "
         f"toekomst; het is nu {nl(days['today'])}",
     )
 
@@ -207,7 +207,7 @@ def test_C9_informed_dates_before_receipt_or_in_the_future_are_refused(
             f"{label} ({nl(days['before'])}) ligt vóór de ontvangst van de klacht "
             f"({nl(days['received'])})",
         ),
-        (at(days["tomorrow"], 9), f"{label} ({nl(days['tomorrow'])} 09:00) ligt in"),
+        (at(days["tomorrow"], 9), f"{label} ({nl(days['tomorrow'])} om 09:00) ligt in"),
     ):
         dates = {"holder": good, "leader": good}
         dates["holder" if field == "holder_informed_at" else "leader"] = bad
@@ -296,7 +296,7 @@ def test_E4_consent_before_the_complaint_or_in_the_future_is_refused(
             f"{label} ({nl(days['before'])}) ligt vóór de ontvangst van de klacht "
             f"({nl(days['received'])})",
         ),
-        (at(days["tomorrow"], 9), f"{label} ({nl(days['tomorrow'])} 09:00) ligt in"),
+        (at(days["tomorrow"], 9), f"{label} ({nl(days['tomorrow'])} om 09:00) ligt in"),
     ):
         dates = {"claimant_consent_at": good, "organisation_consent_at": good}
         dates[field] = bad
@@ -345,7 +345,7 @@ def test_E5_session_tomorrow_is_refused(people, consented, days):
     refused(
         session(people, consented, at(days["tomorrow"], 15)),
         "session_at",
-        f"De datum van de sessie ({nl(days['tomorrow'])} 15:00) ligt in de toekomst",
+        f"De datum van de sessie ({nl(days['tomorrow'])} om 15:00) ligt in de toekomst",
     )
 
 
@@ -369,7 +369,7 @@ def test_S1_signal_received_tomorrow_is_refused_naming_now(people, days):
             description="Klant belde boos.",
         )
     text = " ".join(exc.value.message_dict["received_at"])
-    assert f"({nl(days['tomorrow'])} 09:00) ligt in de toekomst" in text
+    assert f"({nl(days['tomorrow'])} om 09:00) ligt in de toekomst" in text
     assert f"het is nu {nl(days['today'])}" in text
     assert not Signal.objects.exists()
 
