@@ -125,6 +125,18 @@ COMPLAINT = kinds.register(
         search_key="klacht",
         search_rank=1,
         plural=gettext_lazy("klachten"),
+        # C11: what the core-group meeting reads of a complaint (C5: the
+        # anonymised summary where the quality officer decided so).
+        extra={
+            "agenda": {
+                "summary": "description",
+                "outcome": "solution",
+                "measures": "measures",
+                "lessons": "lessons_learned",
+                "anonymised": "discuss_anonymised",
+                "anonymised_summary": "anonymised_summary",
+            }
+        },
     )
 )
 APPEAL = kinds.register(
@@ -158,6 +170,9 @@ APPEAL = kinds.register(
         search_key="beroep",
         search_rank=2,
         plural=gettext_lazy("beroepen"),
+        extra={
+            "agenda": {"summary": "motivation", "outcome": "outcome_motivation"},
+        },
     )
 )
 MEDIATION = kinds.register(
@@ -183,6 +198,14 @@ MEDIATION = kinds.register(
         search_key="mediation",
         search_rank=3,
         plural=gettext_lazy("mediations"),
-        extra={"search_words": (gettext_lazy("bemiddeling"),)},
+        extra={
+            "search_words": (gettext_lazy("bemiddeling"),),
+            "agenda": {
+                "summary": "reason",
+                "outcome": "outcome",
+                "measures": "actions",
+                "lessons": "evaluation",
+            },
+        },
     )
 )

@@ -56,6 +56,20 @@ class CaseKind:
     search_rank: int = 100
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def closed_states(self) -> tuple[str, ...]:
+        """The states in which a case of this kind is done: those its life cycle
+        never leaves (a qualified signal, a closed appeal), and "closed" even when
+        a step may reopen it. ``extra["closed_states"]`` may say otherwise."""
+        explicit = self.extra.get("closed_states")
+        if explicit is not None:
+            return tuple(explicit)
+        leaving = {t.source for t in self.transitions if t.target != t.source}
+        return tuple(
+            state
+            for state in self.model.State.values
+            if state not in leaving or state == "closed"
+        )
+
     def state_label(self, state: str) -> str:
         choices = self.model.State
         return str(choices(state).label) if state in choices.values else state

@@ -30,6 +30,12 @@ PROCEDURE_CHOICES = "portal_procedure_choices"
 #: ``fn() -> iterable of pages``: what the public section lists.
 PUBLIC_DOCUMENTS = "portal_public_documents"
 
+#: ``fn(user, [(kind_key, pk), ...]) -> [((kind_key, pk), (date, url)), ...]``:
+#: when the core group last discussed each of these cases and the page of that
+#: meeting ("" where the user may not read it) (C11). The register and the case
+#: pages show it; management information answers.
+CASE_DISCUSSED = "portal_case_discussed"
+
 
 def collect(name: str, *args: Any) -> Iterator[Any]:
     """Every registered function's items, in registration order."""

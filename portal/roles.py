@@ -52,6 +52,14 @@ DOSSIER_EDIT = (
 )
 # The quality officer drafts and submits revisions; management approves and so
 # publishes them (workflow "Wijziging kwaliteitsdocument", documents/workflow.py).
+# Management information (C11): the core-group meetings and the annual review.
+MEETINGS_KEEP = (
+    "insights.view_coregroupmeeting",
+    "insights.add_coregroupmeeting",
+    "insights.change_coregroupmeeting",
+)
+REVIEW_READ = ("insights.view_managementreview",)
+
 PAGE_EDIT = ("add_page", "change_page", "lock_page", "unlock_page")
 
 
@@ -88,6 +96,8 @@ ROLES: tuple[Role, ...] = (
             # Words the letters to clients (C3, C7, A3/A4, A6, A8, E2, E6).
             "cases.view_lettertemplate",
             "cases.change_lettertemplate",
+            *MEETINGS_KEEP,
+            *REVIEW_READ,
         ),
         page_permissions=PAGE_EDIT,
         collection_permissions=(
@@ -101,7 +111,13 @@ ROLES: tuple[Role, ...] = (
         code=OFFICE_MANAGER,
         name="Officemanager",
         summary="Houdt het casusregister, het klantregister en de dossiers bij.",
-        permissions=(ADMIN_ACCESS, *REGISTER, *DOSSIER_EDIT),
+        permissions=(
+            ADMIN_ACCESS,
+            *REGISTER,
+            *DOSSIER_EDIT,
+            *MEETINGS_KEEP,
+            *REVIEW_READ,
+        ),
         collection_permissions=("add_document", "change_document", "choose_document"),
     ),
     Role(
@@ -111,7 +127,14 @@ ROLES: tuple[Role, ...] = (
             "Keurt herziene procedures goed; beslist over klachten over "
             "certificaathouders; ziet het hele register."
         ),
-        permissions=(ADMIN_ACCESS, *REGISTER),
+        permissions=(
+            ADMIN_ACCESS,
+            *REGISTER,
+            "insights.view_coregroupmeeting",
+            *REVIEW_READ,
+            # Writes the reflection and approves the annual review (C11).
+            "insights.change_managementreview",
+        ),
         page_permissions=("change_page", "publish_page"),
         collection_permissions=("choose_document",),
     ),
@@ -119,7 +142,12 @@ ROLES: tuple[Role, ...] = (
         code=CORE_GROUP,
         name="Kerngroeplid",
         summary="Behandelt klachten die hem of haar zijn toegewezen.",
-        permissions=(ADMIN_ACCESS, *DOSSIER_VIEW, "cases.add_evidencefile"),
+        permissions=(
+            ADMIN_ACCESS,
+            *DOSSIER_VIEW,
+            "cases.add_evidencefile",
+            *MEETINGS_KEEP,
+        ),
     ),
     Role(
         code=ASSESSOR,

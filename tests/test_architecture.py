@@ -30,11 +30,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portal", "documents", "cases", "search", "files")
+PACKAGES = ("portal", "documents", "cases", "search", "insights", "files")
 PORTAL_GROUND = {
     "portal.roles",
     "portal.models",
     "portal.dashboard",
+    "portal.downloads",
     "portal.hooks",
     "portal.formatting",
     "portal.scoping",
@@ -45,7 +46,9 @@ ALLOWED = {
     "cases": {"ground", "cases"},
     "documents": {"ground", "cases", "documents"},
     "search": {"ground", "cases", "documents", "search"},
-    "site": {"ground", "cases", "documents", "search", "site"},
+    # Management information (C11) reads the register and the quality documents.
+    "insights": {"ground", "cases", "documents", "insights"},
+    "site": {"ground", "cases", "documents", "search", "insights", "site"},
 }
 # What the documents may use of the register (never its models).
 DOCUMENTS_READ_CASES_THROUGH = (
@@ -204,6 +207,29 @@ def test_the_documents_read_the_register_only_through_its_selectors_and_services
         and unit(i.target) == "cases"
         and i.target != "cases"
         and not i.target.startswith(DOCUMENTS_READ_CASES_THROUGH)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+# What management information may use of the apps below it (issue 13: "reads only
+# through the selectors of cases and documents"); ``cases.kinds`` is the registry.
+INSIGHTS_READ_THROUGH = (
+    "cases.selectors",
+    "cases.kinds",
+    "cases.permissions",
+    "documents.selectors",
+    "documents.permissions",
+)
+
+
+def test_management_information_reads_only_through_selectors():
+    wrong = [
+        _where(i)
+        for i in all_imports()
+        if unit(i.module) == "insights"
+        and unit(i.target) in ("cases", "documents")
+        and i.target not in ("cases", "documents")
+        and not i.target.startswith(INSIGHTS_READ_THROUGH)
     ]
     assert not wrong, "\n".join(wrong)
 

@@ -31,6 +31,7 @@ from .. import kinds
 from ..models import Client
 from ..permissions import has_register_access
 from ..selectors import visible_to
+from ..selectors_agenda import discussed_on
 from .logbook import logbook_download, visible_case
 from .register_exports import csv_response, export_rows, xlsx_response
 from .register_rows import (
@@ -265,6 +266,8 @@ def register_list(request):
     if sort is None:
         params.pop("sort", None)
     query = _query(params)
+    rows = [RegisterRow.from_values(v, now) for v in page.object_list]
+    _mark_discussed(user, rows)
     return render(
         request,
         "cases/admin/register.html",
@@ -272,7 +275,7 @@ def register_list(request):
             "form": form,
             "page": page,
             "elided_page_range": paginator.get_elided_page_range(page.number),
-            "rows": [RegisterRow.from_values(v, now) for v in page.object_list],
+            "rows": rows,
             "filtered": bool(filters),
             "sorted": sort is not None,
             "full_register": has_register_access(user),
@@ -293,3 +296,11 @@ def logbook_export(request, kind, pk):
     offers CSV and XLSX)."""
     _spec, case = visible_case(request.user, kind, pk)
     return logbook_download(case, "csv")
+
+
+def _mark_discussed(user, rows) -> None:
+    """C11: "besproken in de kerngroep" on the rows of the page shown (one
+    question for the whole page)."""
+    found = discussed_on(user, [(row.spec.key, row.pk) for row in rows])
+    for row in rows:
+        row.discussed = found.get((row.spec.key, row.pk))

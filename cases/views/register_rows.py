@@ -122,18 +122,8 @@ def _ordering(sort: tuple[str, bool] | None) -> list:
 
 
 def closed_states(spec: kinds.CaseKind) -> tuple[str, ...]:
-    """The states in which a case of ``spec`` is done: those its life cycle never
-    leaves (a qualified signal, a closed appeal), and "closed" even when a step
-    may reopen it. A kind may say otherwise in ``extra["closed_states"]``."""
-    explicit = spec.extra.get("closed_states")
-    if explicit is not None:
-        return tuple(explicit)
-    leaving = {t.source for t in spec.transitions if t.target != t.source}
-    return tuple(
-        state
-        for state in spec.model.State.values
-        if state not in leaving or state == "closed"
-    )
+    """The states in which a case of ``spec`` is done (``CaseKind.closed_states``)."""
+    return spec.closed_states()
 
 
 def _case_kind_of(model) -> kinds.CaseKind | None:
@@ -383,6 +373,8 @@ class RegisterRow:
     closed: datetime.datetime | None = None
     origin: CaseLink | None = None
     result: CaseLink | None = None
+    # (date, meeting url) when the core group last discussed it (C11).
+    discussed: tuple | None = None
 
     @classmethod
     def from_values(cls, values: dict, now: datetime.datetime) -> RegisterRow:

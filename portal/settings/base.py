@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "documents",
     "cases",
     "search",
+    "insights",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

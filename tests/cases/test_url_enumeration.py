@@ -49,6 +49,8 @@ from cases.models import (
     Signal,
 )
 from documents.models import HandbookPage, ProcedurePage
+from insights.models import CoreGroupMeeting
+from insights.services import meeting_plan
 from portal.scoping import object_scope, pages_known_to
 from tests.cases import test_register_matrix as matrix
 
@@ -198,6 +200,16 @@ OWN = {
     "documents:compare": (ProcedurePage, _code_key()),
     "documents_quality:acknowledge": (ProcedurePage, _code_key(label=True)),
     "wagtail_serve": (Page, _serve_key),
+    # The core-group meetings (C11): the meeting decides, each case on it is
+    # shown as its own scope says (tests/insights/test_meetings.py).
+    "insights_admin:meeting": (CoreGroupMeeting, _pk_key("pk")),
+    "insights_admin:meeting_action": (
+        CoreGroupMeeting,
+        _pk_key("pk", action="aanvullen"),
+    ),
+    "insights_admin:meeting_agenda_pdf": (CoreGroupMeeting, _pk_key("pk")),
+    "insights_admin:meeting_minutes_pdf": (CoreGroupMeeting, _pk_key("pk")),
+    "insights_admin:meeting_xlsx": (CoreGroupMeeting, _pk_key("pk")),
 }
 LOGBOOK_KINDS = {
     "signal": Signal,
@@ -249,6 +261,8 @@ NOT_CONFIDENTIAL = {
     "wagtailcore_authenticate_with_password": "page view restrictions (none used)",
     "wagtailadmin_pages:type_use": "page types in use, no page",
     "wagtailadmin_pages:choose_parent": "a page type, no page",
+    "insights_admin:review": "a year's management review: counts, for the register "
+    "roles only (tests/insights/test_review.py probes every role)",
 }
 
 
@@ -365,6 +379,10 @@ def pages(world, django_db_blocker):
         )
         handbook.add_child(instance=draft)
         draft.save_revision()
+        # A core-group meeting over the world's cases (C11), for the probes of
+        # the meeting's views: its page shows each case as the reader's scope says.
+        keeper = world.users["kwaliteit"]
+        meeting_plan(by=keeper, held_on=datetime.date(2026, 12, 31), period_start=None)
         return {
             "live": ProcedurePage.objects.get(pk=live.pk),
             "draft": ProcedurePage.objects.get(pk=draft.pk),
