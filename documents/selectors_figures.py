@@ -87,3 +87,29 @@ def review_figures(year: int, today: datetime.date) -> dict:
     moment = min(datetime.date(year, 12, 31), today)
     overdue = ProcedurePage.objects.filter(live=True, review_date__lt=moment).count()
     return {"done": done, "overdue": overdue}
+
+
+def open_read_campaigns(today: datetime.date) -> list[dict]:
+    """The read-and-understood campaigns still running (C10): per published
+    version with an unconfirmed acknowledgement, asked, confirmed and overdue on
+    ``today``, the most recently published first. One query."""
+    rows = (
+        ReadAcknowledgement.objects.order_by()
+        .values(
+            "version_id",
+            code=F("version__page__code"),
+            title=F("version__page__title"),
+            label=F("version__version_label"),
+            published=F("version__published_at"),
+        )
+        .annotate(
+            asked=Count("pk"),
+            done=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            overdue=Count(
+                "pk", filter=Q(acknowledged_at__isnull=True, due_on__lt=today)
+            ),
+        )
+        .filter(done__lt=F("asked"))
+        .order_by("-published")
+    )
+    return [dict(row) for row in rows]

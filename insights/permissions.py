@@ -3,7 +3,7 @@ through ``portal.roles``; the model permissions come from its role table."""
 
 from __future__ import annotations
 
-from portal.roles import MANAGEMENT, acts_as
+from portal.roles import MANAGEMENT, QUALITY_OFFICER, acts_as
 
 
 def _active(user) -> bool:
@@ -36,3 +36,9 @@ def can_edit_review(user) -> bool:
         and acts_as(user, MANAGEMENT)
         and user.has_perm("insights.change_managementreview")
     )
+
+
+def can_monitor(user) -> bool:
+    """What the quality officer monitors on her dashboard (C11): deadlines,
+    unsent appeal letters, read campaigns."""
+    return _active(user) and acts_as(user, QUALITY_OFFICER)

@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cases import kinds
+from cases.selectors_monitor import appeals_with_letter_unsent, running_deadlines
+from documents.selectors_figures import open_read_campaigns
 from portal import hooks as portal_hooks
 from portal.dashboard import DashboardPanel
 from portal.scoping import register_object_scope
@@ -16,6 +18,7 @@ from .models import CoreGroupMeeting
 from .permissions import (
     can_edit_review,
     can_keep_meetings,
+    can_monitor,
     can_view_meetings,
     can_view_reviews,
 )
@@ -131,5 +134,41 @@ def year_in_figures_panel(request):
             "year": year,
             "review_url": reverse("insights_admin:review", args=[year - 1]),
             "last_year": year - 1,
+        },
+    )
+
+
+@hooks.register("portal_dashboard_panels")
+def monitoring_panel(request):
+    """The quality officer's watch list (C11): complaints, signals and appeals
+    by deadline, decided appeals whose letter has not left, read campaigns still
+    running."""
+    if not request.user.is_authenticated or not can_monitor(request.user):
+        return None
+    count, deadlines = running_deadlines(limit=6)
+    unsent = appeals_with_letter_unsent()
+    campaigns = open_read_campaigns(timezone.localdate())[:4]
+    if not (deadlines or unsent or campaigns):
+        return None
+    return DashboardPanel(
+        key="bewaking",
+        title=_("Wat u bewaakt"),
+        template_name="insights/panels/monitoring.html",
+        order=7,
+        context={
+            "deadlines": deadlines,
+            "more": count - len(deadlines),
+            "register_url": reverse("cases_admin:register"),
+            "unsent": [
+                {
+                    "number": a.number,
+                    "client": a.appellant.name,
+                    "decided": a.decided_at,
+                    "url": reverse("cases_admin:appeal", args=[a.pk]),
+                }
+                for a in unsent
+            ],
+            "campaigns": campaigns,
+            "acknowledgements_url": reverse("documents_admin:acknowledgements"),
         },
     )

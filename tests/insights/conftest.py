@@ -19,6 +19,7 @@ from portal.roles import (
     OFFICE_MANAGER,
     QUALITY_OFFICER,
 )
+from tests.cases.conftest import office, setup  # noqa: F401 (shared fixtures)
 from tests.factories import ClientFactory, UserFactory
 
 
