@@ -23,6 +23,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py update_index
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_history
+	$(BIN)/python manage.py update_index
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Het portaal draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
