@@ -15,15 +15,25 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from cases.deadlines import LOCAL
-from cases.models import CaseEvent, Client, Complaint, Signal
+from cases.deadlines import LOCAL, appeal_term_end
+from cases.models import (
+    Appeal,
+    Audit,
+    CaseEvent,
+    CertificationDecision,
+    Client,
+    Complaint,
+    Signal,
+)
 from cases.numbering import next_case_number
 from insights.services import meeting_fix_minutes, meeting_plan, meeting_record
+from portal.roles import CERTIFICATION_DECIDER, role_group
 
 MARK = "(demo-historie)"
 YEARS = 5
@@ -102,6 +112,10 @@ def load_demo_history(now: datetime.datetime | None = None, seed: int = 2305) ->
             created += _one_case(
                 rng, received, recent, quality, office, assessor, handlers, clients
             )
+        for _i in range(rng.randrange(1, 4)):
+            decided = _moment(rng, year, now - datetime.timedelta(days=90))
+            if decided is not None:
+                created += _one_appeal(rng, decided, office, assessor, clients)
     _meetings(now, quality)
     return created
 
@@ -231,3 +245,91 @@ def _meetings(now, quality) -> None:
         meeting_fix_minutes(meeting=meeting, by=quality, now=fixed)
         month = day.month + 3
         day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 15)
+
+
+def _archive_decider():
+    """The decider of the demo history's contested decisions: not a login (an
+    appeal is decided by another decider than the one contested)."""
+    user, created = get_user_model().objects.get_or_create(
+        username="beslisser-archief",
+        defaults={"first_name": "Jan", "last_name": "Archief", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(role_group(CERTIFICATION_DECIDER))
+    return user
+
+
+def _one_appeal(rng, decided, office, assessor, clients) -> int:
+    """A contested decision and its appeal, decided and its outcome sent (A1-A9):
+    most upheld, some changed by a new decision that supersedes the old one."""
+    User = get_user_model()
+    decider = User.objects.get(username="beslisser")
+    client = rng.choice(clients)
+    audit = Audit.objects.create(
+        client=client,
+        kind=Audit.Kind.FOLLOW_UP,
+        start_date=(decided - datetime.timedelta(days=30)).date(),
+        team_leader=assessor,
+    )
+    emailed = decided + datetime.timedelta(hours=3)
+    decision = CertificationDecision.objects.create(
+        audit=audit,
+        decider=_archive_decider(),
+        outcome=rng.choice(["suspended", "refused", "continued"]),
+        motivation=f"Tekortkomingen niet tijdig opgelost. {MARK}",
+        decided_at=decided,
+        emailed_at=emailed,
+    )
+    received = emailed + datetime.timedelta(days=rng.randrange(2, 20))
+    days = rng.choice([10, 20, 30, 38, 41, 50, 60])
+    outcome_at = received + datetime.timedelta(days=days)
+    changed = rng.random() < 0.3
+    new = None
+    if changed:
+        new = CertificationDecision.objects.create(
+            audit=audit,
+            decider=decider,
+            outcome="continued",
+            motivation=f"Na beroep: het verbeterplan was tijdig. {MARK}",
+            decided_at=outcome_at,
+            emailed_at=outcome_at + datetime.timedelta(hours=2),
+            supersedes=decision,
+            supersede_reason=f"Beroep gegrond verklaard. {MARK}",
+        )
+    sent = outcome_at + datetime.timedelta(days=1)
+    appeal = Appeal.objects.create(
+        number=next_case_number(Appeal.PREFIX, year=received.astimezone(LOCAL).year),
+        decision=decision,
+        appellant=client,
+        channel="email",
+        received_at=received,
+        motivation=f"Het verbeterplan is niet meegewogen. {MARK}",
+        state=Appeal.State.CLOSED,
+        term_ends_at=appeal_term_end(emailed),
+        decide_by=received
+        + datetime.timedelta(days=settings.PORTAL_APPEAL_DECISION_DAYS),
+        decider=decider,
+        acknowledged_at=received + datetime.timedelta(days=1),
+        outcome="changed" if changed else "upheld",
+        outcome_motivation=f"De beslissing is opnieuw gewogen. {MARK}",
+        new_decision=new,
+        decided_at=outcome_at,
+        outcome_sent_at=sent,
+        procedure_version="P-07 versie 2305",
+        registered_by=office,
+    )
+    S = Appeal.State
+    day = datetime.timedelta(days=1)
+    _events(
+        appeal,
+        [
+            ("lodge", "", S.RECEIVED, received, office),
+            ("acknowledge", S.RECEIVED, S.ACKNOWLEDGED, received + day, office),
+            ("assign_decider", S.ACKNOWLEDGED, S.ASSIGNED, received + 2 * day, office),
+            ("decide", S.ASSIGNED, S.DECIDED, outcome_at, decider),
+            ("send_outcome", S.DECIDED, S.CLOSED, sent, office),
+        ],
+    )
+    return 1

@@ -9,9 +9,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Client, Complaint, Signal
+from cases.models import Appeal, Client, Complaint, Signal
 from cases.services import signal_record
 from insights.figures import annual_figures
 from insights.models import CoreGroupMeeting
@@ -33,7 +34,8 @@ def history(db):
 def test_the_history_spans_five_years_of_closed_and_open_cases(history):
     signals = Signal.objects.filter(description__endswith=MARK)
     complaints = Complaint.objects.filter(description__endswith=MARK)
-    assert signals.count() + complaints.count() == history >= 120
+    appeals = Appeal.objects.filter(motivation__endswith=MARK)
+    assert signals.count() + complaints.count() + appeals.count() == history >= 120
     years = {s.received_at.year for s in signals}
     assert years >= {2022, 2023, 2024, 2025}
     assert complaints.filter(state=Complaint.State.CLOSED).count() > 30
@@ -95,3 +97,17 @@ def test_no_demo_text_names_a_rule_of_the_procedure(history):
         for c in Complaint.objects.filter(description__endswith=MARK)
     ]
     assert not [t for t in texts if re.search(r"\b[SCEA]\d{1,2}\b", t)]
+
+
+def test_the_history_opens_on_the_register_and_case_pages(history, client):
+    client.force_login(get_user_model().objects.get(username="kwaliteit"))
+    assert client.get(reverse("cases_admin:register")).status_code == 200
+    appeals = Appeal.objects.filter(motivation__endswith=MARK)
+    assert appeals.filter(outcome="changed").exists()
+    assert appeals.filter(outcome="upheld").exists()
+    for appeal in appeals[:4]:
+        page = client.get(reverse("cases_admin:appeal", args=[appeal.pk]))
+        assert page.status_code == 200
+    closed = Complaint.objects.filter(description__endswith=MARK, state="closed")
+    page = client.get(reverse("cases_admin:complaint", args=[closed.first().pk]))
+    assert page.status_code == 200
