@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from insights.models import ManagementReview
+from portal.roles import EXTERNAL_MEDIATOR
 from tests.cases.conftest import local
+from tests.factories import UserFactory
 from tests.insights.conftest import complaint
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,34 @@ def test_managements_dashboard_shows_the_year_in_figures_C11(
     assert f"Naar de directiebeoordeling {YEAR}" in home
     client.force_login(people["member"])
     assert "Dit jaar in cijfers" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["notary", "anonymous", "without_role"])
+def test_outsiders_never_reach_the_review_or_the_meetings_C11_E4(
+    people, year_cases, client, who
+):
+    """The external notary (E4), a visitor without login and a member of staff
+    without a role: nothing of the review or the meetings, in any form."""
+    if who == "notary":
+        client.force_login(UserFactory(roles=[EXTERNAL_MEDIATOR]))
+    elif who == "without_role":
+        client.force_login(UserFactory(roles=[]))
+    urls = [url(n) for n in ("review", "review_pdf", "review_xlsx")]
+    urls += [reverse("insights_admin:reviews"), reverse("insights_admin:meetings")]
+    for address in urls:
+        response = client.get(address)
+        assert response.status_code in (302, 404), (who, address)
+        assert b"Klant" not in response.content
+        assert response.get("Content-Type", "").startswith("text/html") or (
+            response.status_code == 302
+        )
+
+
+def test_the_office_manager_reads_the_review_but_cannot_approve_it_C11(
+    people, year_cases, client
+):
+    client.force_login(people["office"])
+    assert client.get(url("review")).status_code == 200
+    assert client.get(url("review_xlsx")).status_code == 200
+    assert client.post(url("review_approve"), {"confirm": "on"}).status_code == 404
+    assert not ManagementReview.objects.filter(approved_at__isnull=False).exists()
