@@ -222,13 +222,18 @@ def _one_case(rng, received, recent, quality, office, assessor, handlers, client
 
 
 def _meetings(now, quality) -> None:
-    """A core-group meeting every quarter of the last two years, its cases
+    """A core-group meeting every quarter since the history begins, its cases
     discussed and its minutes fixed; the cases closed since the last one wait."""
     today = timezone.localdate(now)
-    first = datetime.date(today.year - 2, 3, 15)
-    day = first
-    while day < today - datetime.timedelta(days=45):
-        meeting = meeting_plan(by=quality, held_on=day, location="Utrecht (demo)")
+    period_start = datetime.date(today.year - YEARS + 1, 1, 1)
+    day = datetime.date(today.year - YEARS + 1, 3, 15)
+    while day < today - datetime.timedelta(days=100):
+        meeting = meeting_plan(
+            by=quality,
+            held_on=day,
+            period_start=period_start,
+            location="Utrecht (demo)",
+        )
         meeting_record(
             meeting=meeting,
             by=quality,
@@ -243,6 +248,7 @@ def _meetings(now, quality) -> None:
             day + datetime.timedelta(days=2), datetime.time(10), tzinfo=LOCAL
         )
         meeting_fix_minutes(meeting=meeting, by=quality, now=fixed)
+        period_start = day + datetime.timedelta(days=1)
         month = day.month + 3
         day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 15)
 
