@@ -53,7 +53,7 @@ class _ReviewsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def insights_menu():
     return SubmenuMenuItem(
-        _("Cijfers en overleg"),
+        _("Overleg & cijfers"),
         Menu(
             items=[
                 _MeetingsMenuItem(

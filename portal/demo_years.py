@@ -225,6 +225,11 @@ def _meetings(now, quality) -> None:
     """A core-group meeting every quarter since the history begins, its cases
     discussed and its minutes fixed; the cases closed since the last one wait."""
     today = timezone.localdate(now)
+    attendees = list(
+        get_user_model().objects.filter(
+            username__in=("kwaliteit", "office", "kerngroep", "kerngroep2")
+        )
+    )
     period_start = datetime.date(today.year - YEARS + 1, 1, 1)
     day = datetime.date(today.year - YEARS + 1, 3, 15)
     while day < today - datetime.timedelta(days=100):
@@ -233,6 +238,7 @@ def _meetings(now, quality) -> None:
             held_on=day,
             period_start=period_start,
             location="Utrecht (demo)",
+            attendees=attendees,
         )
         meeting_record(
             meeting=meeting,
