@@ -187,6 +187,9 @@ def _one_case(rng, received, recent, quality, office, assessor, handlers, client
             if anonymised and not still_open
             else ""
         ),
+        # C10: now and then the handling shows the procedure must change.
+        leads_to_change=(change := not still_open and rng.random() < 0.12),
+        change_note=f"Planning opnemen in de procedure. {MARK}" if change else "",
         satisfied_at=None if still_open else satisfied,
         satisfaction_note="" if still_open else f"Telefonisch bevestigd. {MARK}",
         closed_at=None if still_open else closed,

@@ -111,3 +111,11 @@ def test_the_history_opens_on_the_register_and_case_pages(history, client):
     closed = Complaint.objects.filter(description__endswith=MARK, state="closed")
     page = client.get(reverse("cases_admin:complaint", args=[closed.first().pk]))
     assert page.status_code == 200
+
+
+def test_some_demo_complaints_lead_to_a_change_C10(history):
+    changes = Complaint.objects.filter(description__endswith=MARK, leads_to_change=True)
+    assert changes.exists()
+    assert all(c.change_note for c in changes)
+    figures = annual_figures(NOW.year - 1, now=NOW)
+    assert "leads_to_change" in figures["outcomes"]["complaints"]
