@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The task queue production runs (PORTAL_TASKS_BACKEND=
+    # django_tasks_db.DatabaseBackend, worker: manage.py db_worker); issue 14.
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
