@@ -54,6 +54,9 @@ SNIPPET_TEXT_LIMIT = 30_000
 FACET_VALUES = 10
 #: Years listed in the year facet (newest first).
 FACET_YEARS = 20
+#: Results fetched of a kind sorted by a date the engine does not hold.
+SHOWN_DATE_FETCH = 200
+
 #: Client results looked at for the client and year facets of the client kind.
 CLIENT_HITS = 200
 
@@ -443,8 +446,15 @@ def _newest_first(kinds, counts, parsed, scope, filters, status, wanted):
         extra = {"state": state} if k.key == status_kind else {}
         queryset = date_ordered(k, scope.queryset(k, **filters, **extra))
         results = run_search(parsed.query, queryset, order_by_relevance=False)
-        merged.extend((k, obj) for obj in safe_slice(results, 0, wanted))
-    merged.sort(key=lambda item: _sort_date(item[0].date_of(item[1])), reverse=True)
+        # A kind that shows another date than the one the engine sorts on (a
+        # procedure: its version's "geldig vanaf", not its publication) is
+        # fetched whole, up to a bound: procedures are few.
+        fetch = wanted if k.shown_date is None else max(wanted, SHOWN_DATE_FETCH)
+        merged.extend((k, obj) for obj in safe_slice(results, 0, fetch))
+    # The order is that of the dates the reader sees on the results.
+    merged.sort(
+        key=lambda item: _sort_date(item[0].display_date(item[1])), reverse=True
+    )
     return merged
 
 

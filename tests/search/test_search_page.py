@@ -36,7 +36,7 @@ from cases.services import (
     signal_record,
 )
 from documents.models import HandbookPage, ProcedurePage
-from portal.roles import ASSESSOR, CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
+from portal.roles import CORE_GROUP
 from search import selectors as search_selectors
 from search import suggestions as search_suggestions
 from search.backends.whoosh import SearchIndexLocked
@@ -178,22 +178,6 @@ def without_echo(body: str, q: str) -> str:
 
 
 # -- fixtures ------------------------------------------------------------------
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "qo": UserFactory(roles=[QUALITY_OFFICER]),
-        "office": UserFactory(roles=[OFFICE_MANAGER]),
-        "handler": UserFactory(roles=[CORE_GROUP]),
-        "assessor": UserFactory(roles=[ASSESSOR]),
-    }
-
-
-@pytest.fixture
-def as_qo(client, people):
-    client.force_login(people["qo"])
-    return client
 
 
 # -- access ----------------------------------------------------------------------

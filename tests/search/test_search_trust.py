@@ -26,11 +26,8 @@ from documents.models import (
 from documents.services import document_extract_text
 from portal.formatting import format_date
 from portal.roles import (
-    ASSESSOR,
     CERTIFICATION_DECIDER,
     CORE_GROUP,
-    OFFICE_MANAGER,
-    QUALITY_OFFICER,
 )
 from tests.factories import ClientFactory, UserFactory
 from tests.search.test_search_page import (
@@ -53,22 +50,6 @@ pytestmark = pytest.mark.django_db
 
 def _found(http, q) -> set[str]:
     return set(titles(search(http, q)))
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "qo": UserFactory(roles=[QUALITY_OFFICER]),
-        "office": UserFactory(roles=[OFFICE_MANAGER]),
-        "handler": UserFactory(roles=[CORE_GROUP]),
-        "assessor": UserFactory(roles=[ASSESSOR]),
-    }
-
-
-@pytest.fixture
-def as_qo(client, people):
-    client.force_login(people["qo"])
-    return client
 
 
 # -- 1. the kind's name finds its cases ------------------------------------------
@@ -349,3 +330,29 @@ def test_demo_klacht_finds_the_complaint_and_p07_once_with_its_date(client, demo
     assert suggest(client, "K-2026")[0]["titel"].startswith("K-2026-0001")
     client.force_login(get_user_model().objects.get(username="beoordelaar"))
     assert not any(t.startswith("K-") for t in titles(search(client, "klacht")))
+
+
+def test_sorting_by_date_follows_the_dates_shown(as_qo, people):
+    """Sorting by "datum" follows the date each result shows: a procedure published last
+    but valid from long ago comes after a newer complaint."""
+    old_rule = make_procedure("Oude regeling", "P-01", "Over de kievit.")
+    effective = datetime.date(2021, 1, 1)
+    ProcedureVersion.objects.filter(page=old_rule).update(effective_date=effective)
+    ProcedurePage.objects.filter(pk=old_rule.pk).update(effective_date=effective)
+    make_procedure("Nieuwe regeling", "P-02", "Ook de kievit.")
+    anker = ClientFactory(name="Stichting Het Anker")
+    complaint = make_complaint(
+        anker,
+        "Over de kievit.",
+        office=people["office"],
+        quality=people["qo"],
+        received_at=local(2024, 6, 1, 9, 0),
+    )
+    # Published after the complaint was received, but valid from 2021.
+    assert old_rule.last_published_at > complaint.received_at
+    response = search(as_qo, "kievit", sorteer="datum")
+    assert titles(response) == [
+        "P-02 Nieuwe regeling",
+        str(complaint),
+        "P-01 Oude regeling",
+    ]
