@@ -23,8 +23,8 @@ class User(AbstractUser):
         # historical models) still get an empty function.
         db_default="",
         help_text=_(
-            "Staat onder uw naam in brieven, bijvoorbeeld: Portefeuillehouder "
-            "kwaliteit."
+            "Staat in brieven onder de naam van deze medewerker, bijvoorbeeld: "
+            "Portefeuillehouder kwaliteit."
         ),
     )
 
