@@ -146,6 +146,11 @@ class EvidenceFile(index.Indexed, models.Model):
         verbose_name = _("bewijsstuk")
         verbose_name_plural = _("bewijsstukken")
         ordering = ["-uploaded_at", "-pk"]
+        indexes = [
+            # The search's "one copy per file" looks up the other copies of
+            # each hit by content and name; without it that is a scan per hit.
+            models.Index(fields=["sha256", "original_name"], name="evidence_copy_idx"),
+        ]
 
     def __str__(self):
         return self.original_name

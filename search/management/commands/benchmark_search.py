@@ -16,6 +16,12 @@ that folder), which
    users through the portal's scoped search on both backends and as a bare
    Whoosh query on our index (the floor), interleaved, for several rounds;
 4. prints the tables and writes everything to a JSON file.
+
+``--peer-database postgres://...`` runs the same corpus and queries once more
+through modelsearch's database backend on PostgreSQL (the stock production
+peer), in a database created for the run and dropped afterwards, and prints it
+beside the portal. ``--corpus corpus.jsonl`` reads the corpus and queries that
+``shared/bench/make_corpus.py`` wrote instead of generating them.
 """
 
 from __future__ import annotations
@@ -76,7 +82,24 @@ class Command(BaseCommand):
             default=20.0,
             help="tijdslimiet per zoekvraag van de database-backend (s)",
         )
+        parser.add_argument(
+            "--corpus",
+            default=None,
+            help=(
+                "corpus.jsonl van shared/bench/make_corpus.py (met queries.json "
+                "ernaast) in plaats van het ingebouwde corpus"
+            ),
+        )
+        parser.add_argument(
+            "--peer-database",
+            default=None,
+            help=(
+                "postgres://... : meet ook modelsearch's database-backend op "
+                "PostgreSQL (maakt een eigen tijdelijke database en verwijdert die)"
+            ),
+        )
         parser.add_argument("--inner", action="store_true", help="(intern)")
+        parser.add_argument("--peer", action="store_true", help="(intern)")
 
     def handle(self, *args, **options):
         if options["documents"] < 100:
@@ -105,16 +128,52 @@ class Command(BaseCommand):
             command.append("--no-plain")
         if options["tracemalloc"]:
             command.append("--tracemalloc")
+        if options["corpus"]:
+            corpus = Path(options["corpus"]).resolve()
+            if not corpus.is_file():
+                raise CommandError(f"Corpusbestand niet gevonden: {corpus}")
+            command.append(f"--corpus={corpus}")
         try:
             completed = subprocess.run(command, env=env, check=False)  # noqa: S603
+            if completed.returncode:
+                raise CommandError(
+                    f"De meting is mislukt (code {completed.returncode})."
+                )
+            if options["peer_database"]:
+                self._peer(options, command, env, workdir, json_path)
         finally:
             if options["keep"]:
                 self.stdout.write(f"Werkmap bewaard: {workdir}")
             else:
                 shutil.rmtree(workdir, ignore_errors=True)
-        if completed.returncode:
-            raise CommandError(f"De meting is mislukt (code {completed.returncode}).")
         return None
+
+    def _peer(self, options, command, env, workdir, json_path):
+        """The same corpus and queries through modelsearch's database backend on
+        PostgreSQL, in a database made for this run and dropped afterwards."""
+        from search.backends.whoosh.bench import peer_database
+        from search.backends.whoosh.bench.report import print_peer
+
+        peer_json = json_path.with_name(json_path.stem + "-peer.json")
+        with peer_database.temporary(options["peer_database"], self.stdout) as url:
+            peer_env = {**env, "PORTAL_BENCH_DATABASE_URL": url}
+            peer_env["PORTAL_BENCH_DIR"] = str(Path(workdir) / "peer")
+            Path(peer_env["PORTAL_BENCH_DIR"]).mkdir()
+            peer_command = [
+                *(c for c in command if not c.startswith("--json=")),
+                "--peer",
+                f"--json={peer_json}",
+            ]
+            completed = subprocess.run(peer_command, env=peer_env, check=False)  # noqa: S603
+        if completed.returncode:
+            raise CommandError(
+                f"De meting van de peer is mislukt (code {completed.returncode})."
+            )
+        main = json.loads(json_path.read_text("utf-8"))
+        peer = json.loads(peer_json.read_text("utf-8"))
+        main["peer"] = peer
+        json_path.write_text(json.dumps(main, indent=2, default=str), "utf-8")
+        print_peer(main, peer, lambda text="": self.stdout.write(text))
 
     def _inner(self, options, json_path):
         if not getattr(settings, "BENCHMARK_SANDBOX", False):
@@ -127,13 +186,23 @@ class Command(BaseCommand):
             self.stdout.write(text, ending=ending)
             self.stdout.flush()
 
-        result = harness.run(
-            options["documents"],
-            options["rounds"],
-            plain=not options["no_plain"],
-            trace=options["tracemalloc"],
-            out=out,
-            db_timeout=options["db_timeout"],
-        )
+        if options["peer"]:
+            result = harness.run_peer(
+                options["documents"],
+                options["rounds"],
+                out=out,
+                db_timeout=options["db_timeout"],
+                corpus_path=options["corpus"],
+            )
+        else:
+            result = harness.run(
+                options["documents"],
+                options["rounds"],
+                plain=not options["no_plain"],
+                trace=options["tracemalloc"],
+                out=out,
+                db_timeout=options["db_timeout"],
+                corpus_path=options["corpus"],
+            )
         json_path.write_text(json.dumps(result, indent=2, default=str), "utf-8")
         out(f"\nJSON: {json_path}")

@@ -18,11 +18,13 @@ With the same seed a smaller corpus is a prefix of a larger one.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .seed_words import SEED_WORDS
 
@@ -186,6 +188,42 @@ class Corpus:
         )
 
 
+class FileCorpus:
+    """The corpus and queries written by ``shared/bench/make_corpus.py``
+    (``corpus.jsonl`` lines ``{"id", "g", "t", "b"}`` and ``queries.json`` beside
+    it), so that the portal's figures compare with the engine baselines measured
+    on those very files."""
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"Corpusbestand niet gevonden: {self.path}")
+        self.queries_path = self.path.with_name("queries.json")
+        if not self.queries_path.is_file():
+            raise FileNotFoundError(
+                f"queries.json ontbreekt naast het corpus: {self.queries_path}"
+            )
+
+    def documents(self, n: int) -> Iterator[Document]:
+        """The first ``n`` documents of the file; fewer lines is an error."""
+        count = 0
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if count == n:
+                    return
+                row = json.loads(line)
+                count += 1
+                yield Document(int(row["id"]), int(row["g"]), row["t"], row["b"])
+        if count < n:
+            raise ValueError(
+                f"Het corpus heeft {count} documenten, gevraagd zijn er {n}."
+            )
+
+    def queries(self) -> list[Query]:
+        rows = json.loads(self.queries_path.read_text("utf-8"))
+        return [Query(row["kind"], tuple(row["terms"])) for row in rows]
+
+
 def file_name(title: str, doc_id: int) -> str:
     """A plausible evidence file name: title words and a year.
 
@@ -202,6 +240,7 @@ __all__ = [
     "RESTRICTED_GROUP",
     "Corpus",
     "Document",
+    "FileCorpus",
     "Query",
     "file_name",
 ]

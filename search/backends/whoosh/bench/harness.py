@@ -28,10 +28,10 @@ from cases.models import Client, EvidenceFile
 from cases.services.grants import dossier_access_grant
 from portal.roles import OFFICE_MANAGER, role_group
 
-from .corpus import GROUPS, RESTRICTED_GROUP, Corpus, file_name
+from .corpus import GROUPS, RESTRICTED_GROUP, Corpus, FileCorpus, file_name
 from .page import measure_page, print_page
 from .queries import measure_queries
-from .report import print_report, summarise
+from .report import print_report, summarise, summarise_peer
 
 CHUNK = 1000
 
@@ -111,7 +111,7 @@ def in_child(fn, *args, trace=False) -> dict:
 # -------------------------------------------------------------------- setup
 
 
-def load_corpus(n: int, out) -> dict:
+def load_corpus(n: int, out, corpus=None) -> dict:
     """Create the users, the client dossiers and ``n`` evidence files."""
     from django.contrib.auth import get_user_model
 
@@ -137,7 +137,7 @@ def load_corpus(n: int, out) -> dict:
     now = datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
     batch = []
-    corpus = Corpus()
+    corpus = corpus if corpus is not None else Corpus()
     for doc in corpus.documents(n):
         body = doc.body.encode("utf-8")
         batch.append(
@@ -219,8 +219,49 @@ def phase_update_index(backend_name: str) -> dict:
     return result
 
 
+def _corpus(corpus_path):
+    return FileCorpus(corpus_path) if corpus_path else None
+
+
+def run_peer(
+    n: int, rounds: int, out, db_timeout: float = 20.0, corpus_path=None
+) -> dict:
+    """The production peer: the same corpus in PostgreSQL, indexed and searched
+    by modelsearch's database backend only (``--peer-database``)."""
+    from django.db import connection
+
+    if not getattr(settings, "BENCHMARK_SANDBOX", False):
+        raise RuntimeError("Only under search.backends.whoosh.bench.settings.")
+    out(f"Peer: {connection.vendor}, database {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0, interactive=False)
+    out(f"Corpus van {n:,} documenten laden ...")
+    setup = load_corpus(n, out, _corpus(corpus_path))
+    out("Indexeren: manage.py update_index --backend database ...")
+    indexing = in_child(phase_update_index, "database")
+    indexing["docs_per_s"] = indexing["documents"] / indexing["seconds"]
+    indexing["cpu_docs_per_s"] = indexing["documents"] / indexing["cpu_seconds"]
+    out(f"Zoeken: {rounds} rondes ...")
+    gc.collect()
+    measured = measure_queries(
+        setup, rounds, db_timeout, out, engines=("portaal-database",)
+    )
+    return {
+        "documents": n,
+        "rounds": rounds,
+        "vendor": connection.vendor,
+        "indexing": indexing,
+        **summarise_peer(setup, measured),
+    }
+
+
 def run(
-    n: int, rounds: int, plain: bool, trace: bool, out, db_timeout: float = 20.0
+    n: int,
+    rounds: int,
+    plain: bool,
+    trace: bool,
+    out,
+    db_timeout: float = 20.0,
+    corpus_path=None,
 ) -> dict:
     if not getattr(settings, "BENCHMARK_SANDBOX", False):
         raise RuntimeError(
@@ -231,7 +272,7 @@ def run(
     out("Database aanmaken (migrate) ...")
     call_command("migrate", verbosity=0, interactive=False)
     out(f"Corpus van {n:,} documenten laden ...")
-    setup = load_corpus(n, out)
+    setup = load_corpus(n, out, _corpus(corpus_path))
     out(
         f"  beperkte gebruiker ziet {setup['restricted_visible']:,} documenten "
         f"({100 * setup['restricted_visible'] / n:.1f} %)"

@@ -66,6 +66,7 @@ def summarise(setup, indexing, measured) -> dict:
         )
     return {
         "latency": latency,
+        "answers_top10": _answers(measured["answers"]),
         "per_kind_p50_ms": per_kind,
         "per_query": per_query,
         "targets": targets,
@@ -73,6 +74,88 @@ def summarise(setup, indexing, measured) -> dict:
         "same_documents_top10": measured["same_set"],
         "timed_out": measured["timed_out"],
     }
+
+
+def _answers(answers) -> dict:
+    return {f"{e}/{u}/{q.label}": pks for (q, u, e), pks in answers.items()}
+
+
+def summarise_peer(setup, measured) -> dict:
+    """The production peer's figures: the database backend only."""
+    queries = setup["queries"]
+    timings = measured["timings"]
+    latency = {}
+    for u in USERS:
+        samples = [t for q in queries for t in timings[(q, u, "portaal-database")]]
+        latency[f"portaal-database/{u}"] = {
+            "p50_ms": percentile(samples, 0.50),
+            "p95_ms": percentile(samples, 0.95),
+            "mean_ms": statistics.fmean(samples),
+            "samples": len(samples),
+        }
+    per_kind = {
+        f"{kind}/{u}": percentile(
+            [
+                t
+                for q in queries
+                if q.kind == kind
+                for t in timings[(q, u, "portaal-database")]
+            ],
+            0.50,
+        )
+        for kind in ("common", "rare", "and2", "phrase")
+        for u in USERS
+    }
+    return {
+        "latency": latency,
+        "per_kind_p50_ms": per_kind,
+        "answers_top10": _answers(measured["answers"]),
+        "timed_out": measured["timed_out"],
+    }
+
+
+def print_peer(main: dict, peer: dict, out) -> None:
+    """The production peer beside the portal's own engine, from both runs."""
+    out("")
+    out(
+        f"Productie-peer: modelsearch database-backend op {peer['vendor']} "
+        f"({peer['documents']:,} documenten, dezelfde zoekvragen), p50 / p95 in ms"
+    )
+    out(f"{'engine':<28}" + "".join(f"{'gebruiker ' + u:>24}" for u in USERS))
+    rows = (
+        ("portaal-whoosh", "portaal (Whoosh)", main),
+        ("portaal-database", "database (SQLite)", main),
+        ("portaal-database", f"database ({peer['vendor']})", peer),
+    )
+    for engine, label, source in rows:
+        cells = []
+        for u in USERS:
+            row = source["latency"][f"{engine}/{u}"]
+            cells.append(f"{row['p50_ms']:.2f} / {row['p95_ms']:.2f}")
+        out(f"{label:<28}" + "".join(f"{c:>24}" for c in cells))
+    index = peer["indexing"]
+    out(
+        f"  indexeren {peer['vendor']}: {index['docs_per_s']:,.0f} doc/s "
+        f"({index['seconds']:.1f} s)"
+    )
+    for u in USERS:
+        ours = main["latency"][f"portaal-whoosh/{u}"]["p95_ms"]
+        theirs = peer["latency"][f"portaal-database/{u}"]["p95_ms"]
+        out(f"  portaal p95 / {peer['vendor']} p95 ({u}): {ours / theirs:.2f}")
+    overlap = []
+    for key, pks in peer["answers_top10"].items():
+        ours = main.get("answers_top10", {}).get(
+            key.replace("portaal-database", "portaal-whoosh", 1)
+        )
+        if ours is not None and pks:
+            overlap.append(len(set(ours) & set(pks)) / len(pks))
+    if overlap:
+        out(
+            "  gemiddelde overlap van de top 10 met het portaal: "
+            f"{100 * sum(overlap) / len(overlap):.0f} % (andere rangschikking)"
+        )
+    if peer["timed_out"]:
+        out(f"  afgebroken: {len(peer['timed_out'])} zoekvragen")
 
 
 def _mb(value) -> str:

@@ -40,6 +40,15 @@ DATABASES = {
         "OPTIONS": {"init_command": "PRAGMA synchronous=OFF"},
     }
 }
+if os.environ.get("PORTAL_BENCH_DATABASE_URL"):
+    # The production peer (``--peer-database``): the same corpus in a PostgreSQL
+    # database the command created for this run and drops afterwards, searched
+    # through modelsearch's database backend (full text, ``dutch``).
+    import environ
+
+    DATABASES = {
+        "default": environ.Env.db_url_config(os.environ["PORTAL_BENCH_DATABASE_URL"])
+    }
 MEDIA_ROOT = BENCH_DIR / "media"
 EVIDENCE_ROOT = BENCH_DIR / "evidence"
 STORAGES = {
