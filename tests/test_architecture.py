@@ -5,7 +5,8 @@ one unit:
 
 - ``ground``: what every app may import: portal's small shared core (roles, the
   User and organisation settings, the dashboard and extension hooks, formatting,
-  the scope guard) and ``files`` (reading uploaded files);
+  the scope guard, the benchmarks' sandbox) and ``files`` (reading uploaded
+  files);
 - ``cases`` (the register and the dossiers), ``documents`` (the quality system),
   ``search``;
 - ``site``: the rest of portal, which puts the apps together (URLs, settings,
@@ -40,6 +41,8 @@ PORTAL_GROUND = {
     "portal.formatting",
     "portal.scoping",
     "portal.middleware",
+    # The benchmarks' throwaway database (benchmark_review, benchmark_register).
+    "portal.sandbox",
 }
 ALLOWED = {
     "ground": {"ground"},

@@ -13,18 +13,11 @@ and times `annual_figures` (with its number of queries) and the three charts.
 from __future__ import annotations
 
 import datetime
-import os
 import random
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -35,9 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import kinds
 from insights import charts
 from insights.figures import annual_figures
-
-#: Throwaway SQLite database and index below $PORTAL_BENCH_DIR.
-SANDBOX_SETTINGS = "search.backends.whoosh.bench.settings"
+from portal.sandbox import SANDBOX_SETTINGS, in_sandbox, run_in_sandbox
 
 
 class Command(BaseCommand):
@@ -72,31 +63,21 @@ class Command(BaseCommand):
                 "Deze meting schrijft duizenden zaken weg en draait daarom alleen "
                 "met --sandbox (een tijdelijke database, nooit de eigen gegevens)."
             )
-        workdir = tempfile.mkdtemp(prefix="benchmark-review-", dir=options["workdir"])
-        env = dict(os.environ)
-        env["DJANGO_SETTINGS_MODULE"] = SANDBOX_SETTINGS
-        env["PORTAL_BENCH_DIR"] = workdir
-        env.pop("DATABASE_URL", None)
-        command = [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
-            "benchmark_review",
-            "--inner",
-            f"--cases={options['cases']}",
-            f"--rounds={options['rounds']}",
-        ]
+        arguments = [f"--cases={options['cases']}", f"--rounds={options['rounds']}"]
         if options["year"]:
-            command.append(f"--year={options['year']}")
-        try:
-            completed = subprocess.run(command, env=env, check=False)  # noqa: S603
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        if completed.returncode:
-            raise CommandError(f"De meting is mislukt (code {completed.returncode}).")
+            arguments.append(f"--year={options['year']}")
+        returncode = run_in_sandbox(
+            "benchmark_review",
+            arguments,
+            prefix="benchmark-review-",
+            workdir=options["workdir"],
+        )
+        if returncode:
+            raise CommandError(f"De meting is mislukt (code {returncode}).")
         return None
 
     def _inner(self, options):
-        if not getattr(settings, "BENCHMARK_SANDBOX", False):
+        if not in_sandbox():
             raise CommandError(
                 f"--inner draait alleen met {SANDBOX_SETTINGS} (tijdelijke werkmap)."
             )
