@@ -356,7 +356,7 @@ def document_extract_text(*, document) -> None:
         return
     try:
         with document.open_file() as handle:
-            result = extraction.extract_text(
+            result = extraction.extract_text_bounded(
                 handle,
                 content_type="application/octet-stream",  # by the file extension
                 filename=document.file.name,

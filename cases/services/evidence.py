@@ -204,9 +204,10 @@ def evidence_store(
     )
     stored_name = storage.save(name, stream)
     try:
+        evidence.sha256 = stream.sha256.hexdigest()
+        _refuse_unless_storage_agrees(storage, stored_name, evidence)
         with transaction.atomic():
             evidence.file.name = stored_name
-            evidence.sha256 = stream.sha256.hexdigest()
             evidence.size = stream.bytes_written
             evidence.full_clean()
             evidence.save()
@@ -235,6 +236,31 @@ def evidence_store(
     return evidence
 
 
+def _refuse_unless_storage_agrees(storage, name: str, evidence: EvidenceFile) -> None:
+    """An object store computes its own SHA-256 of what it received
+    (cases.storage.S3EvidenceStorage.stored_sha256); it must be the one we computed
+    while streaming, or the stored bytes are not the uploaded ones. Raises
+    ValidationError; the caller then removes the bytes."""
+    stored_sha256 = getattr(storage, "stored_sha256", None)
+    theirs = stored_sha256(name) if stored_sha256 is not None else None
+    if theirs is None or theirs == evidence.sha256:
+        return
+    logger.error(
+        "Evidence %s: the storage computed SHA-256 %s, the portal %s; refused",
+        name,
+        theirs,
+        evidence.sha256,
+    )
+    raise ValidationError(
+        _(
+            "'%(name)s' is niet opgeslagen: de opslag heeft het bestand niet "
+            "ongeschonden ontvangen. Probeer het opnieuw; lukt het weer niet, neem "
+            "dan contact op met de beheerder."
+        )
+        % {"name": evidence.original_name}
+    )
+
+
 def _enqueue_extraction(pk: int) -> None:
 
     extract_evidence_text.enqueue(pk)
@@ -247,7 +273,7 @@ def evidence_extract_text(*, evidence: EvidenceFile) -> EvidenceFile:
         return evidence
     try:
         with evidence_storage().open(evidence.file.name, "rb") as fh:
-            result = extraction.extract_text(
+            result = extraction.extract_text_bounded(
                 fh, content_type=evidence.content_type, filename=evidence.original_name
             )
         text, error = result.text, result.error
@@ -299,17 +325,20 @@ def evidence_delete(*, evidence: EvidenceFile, by, reason: str) -> EvidenceFile:
 @dataclass(frozen=True)
 class VerifyProblem:
     evidence: EvidenceFile
-    problem: str  # "missing" or "altered"
+    problem: str  # "missing", "altered" or "unreadable"
     actual_sha256: str = ""
 
 
 def evidence_verify(
     *, chunk_size: int = 1024 * 1024
 ) -> tuple[int, list[VerifyProblem]]:
-    """Recompute every stored file's SHA-256 (`manage.py verify_evidence`).
+    """Recompute every stored file's SHA-256 (`manage.py verify_evidence`), reading
+    the bytes through the evidence storage (a folder or an object store) block by
+    block; where the store keeps its own checksum, that must match too.
 
     Returns the number of files checked and the problems found."""
     storage = evidence_storage()
+    stored_sha256 = getattr(storage, "stored_sha256", None)
     problems = []
     checked = 0
     for ev in EvidenceFile.objects.filter(deleted_at__isnull=True).iterator(
@@ -320,9 +349,18 @@ def evidence_verify(
             problems.append(VerifyProblem(ev, "missing"))
             continue
         digest = hashlib.sha256()
-        with storage.open(ev.file.name, "rb") as fh:
-            while chunk := fh.read(chunk_size):
-                digest.update(chunk)
+        try:
+            with storage.open(ev.file.name, "rb") as fh:
+                while chunk := fh.read(chunk_size):
+                    digest.update(chunk)
+        except OSError:
+            logger.exception("Evidence %s could not be read for verification", ev.pk)
+            problems.append(VerifyProblem(ev, "unreadable"))
+            continue
         if digest.hexdigest() != ev.sha256:
             problems.append(VerifyProblem(ev, "altered", digest.hexdigest()))
+            continue
+        theirs = stored_sha256(ev.file.name) if stored_sha256 is not None else None
+        if theirs is not None and theirs != ev.sha256:
+            problems.append(VerifyProblem(ev, "altered", theirs))
     return checked, problems

@@ -3,10 +3,13 @@ one permission-checked download view."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
@@ -155,14 +158,27 @@ def frontend_dossier(request, pk):
 
 def evidence_download(request, uuid):
     """The only way to the bytes of an evidence file. Out of scope or deleted: 404,
-    the same as a file that does not exist. Every download is in the audit log."""
+    the same as a file that does not exist. Every download is in the audit log.
+
+    The bytes are streamed from the evidence storage block by block (from disk or
+    from the object store). With PORTAL_EVIDENCE_PRESIGNED_SECONDS and evidence on
+    S3 the answer is instead a redirect to a signed link valid that long, issued
+    only after the permission check and the audit-log entry."""
     evidence = get_visible_or_404(request.user, EvidenceFile, uuid=uuid)
     if evidence.is_deleted or not evidence.file.name:
         raise Http404
-    try:
-        handle = evidence_storage().open(evidence.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    storage = evidence_storage()
+    presign = getattr(storage, "presigned_download_url", None)
+    seconds = settings.PORTAL_EVIDENCE_PRESIGNED_SECONDS
+    handle = None
+    if presign is not None and seconds > 0:
+        if not storage.exists(evidence.file.name):
+            raise Http404
+    else:
+        try:
+            handle = storage.open(evidence.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
     log(
         evidence,
         "portal.evidence.download",
@@ -176,10 +192,25 @@ def evidence_download(request, uuid):
     # Always saved, never shown in the portal's origin (a PDF can carry script);
     # should a browser show it anyway, it is sandboxed.
     is_pdf = evidence.content_type == "application/pdf"
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type if is_pdf else "application/octet-stream",
-    )
+    content_type = evidence.content_type if is_pdf else "application/octet-stream"
+    if handle is None:
+        # The store answers with the same attachment name and type; the link is
+        # for this user only and expires after ``seconds``.
+        response = redirect(
+            presign(
+                evidence.file.name,
+                content_disposition=content_disposition_header(
+                    as_attachment=True, filename=evidence.original_name
+                ),
+                content_type=content_type,
+                expire=seconds,
+            )
+        )
+        add_never_cache_headers(response)
+        return response
+    response = FileResponse(handle, content_type=content_type)
+    if "Content-Length" not in response and getattr(handle, "size", None):
+        response["Content-Length"] = handle.size  # a stream cannot tell its length
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     return as_download(response, evidence.original_name)
 

@@ -6,7 +6,9 @@ once per uploaded file and its text is stored on the model (DESIGN,
 "Search architecture"). Uploaded files come from outside, so a broken, encrypted or
 hostile file must never break the upload: `extract_text` never raises, it returns an
 `ExtractionResult` with either the text or a short Dutch message for the user, and
-logs the technical detail.
+logs the technical detail. The services call `extract_text_bounded` (bounded.py),
+which runs `extract_text` in a child process limited in time and memory, so that a
+file no parser check foresaw still costs no more than those limits.
 
 PDF is read with pypdf rather than pdfminer.six: pypdf is already a pinned dependency,
 is pure Python, opens RC4/AES-encrypted files (AES with the optional `cryptography`
@@ -100,6 +102,10 @@ def extract_text(
     except OSError:
         logger.exception("Could not read %r (%s) for text extraction", filename, kind)
         return _failure(document, _("het bestand kon niet worden gelezen"))
+    except MemoryError:
+        # Before the catch-all: in the bounded child this is the memory limit, and
+        # logging a traceback now could itself run out of memory.
+        return _failure(document, too_much_memory_reason())
     except Exception:
         # Hostile or broken files make parsers fail in many ways (KeyError,
         # RecursionError, ...); none of them may break the upload.
@@ -147,10 +153,16 @@ def _resolve_type(content_type: str, filename: str) -> str:
 
 
 def _failure(document: str, reason: str) -> ExtractionResult:
+    # One opening for every failure, so that a quality officer recognises it
+    # wherever the error is shown.
     return ExtractionResult(
-        error=_("De tekst kon niet uit %(document)s worden gehaald: %(reason)s.")
+        error=_("Tekst niet leesbaar in %(document)s: %(reason)s.")
         % {"document": document, "reason": reason}
     )
+
+
+def too_much_memory_reason() -> str:
+    return _("het bestand vraagt te veel geheugen")
 
 
 @contextmanager
@@ -196,4 +208,13 @@ _DOCUMENT_NAMES: dict[str, Callable[[], str]] = {
     HTML: lambda: _("dit HTML-bestand"),
 }
 
-__all__ = ["DEFAULT_MAX_CHARS", "ExtractionResult", "extract_text", "normalise_text"]
+# The bounded runner builds on the definitions above, hence imported last.
+from .bounded import extract_text_bounded  # noqa: E402
+
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "ExtractionResult",
+    "extract_text",
+    "extract_text_bounded",
+    "normalise_text",
+]

@@ -105,6 +105,9 @@ def _docx_paragraphs(reader, max_chars: int) -> str:
                 if length > max_chars:
                     break
     except etree.XMLSyntaxError as exc:
+        if exc.code == etree.ErrorTypes.ERR_NO_MEMORY:
+            # libxml2 reports running out of memory as a syntax error.
+            raise MemoryError from exc
         logger.warning("Broken DOCX XML: %s", exc)
         raise ExtractionError(_("het bestand is beschadigd")) from exc
     return "\n\n".join(blocks)

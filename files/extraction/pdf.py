@@ -9,7 +9,12 @@ from .base import ExtractionError, logger, require_content
 
 def extract_pdf(stream: BinaryIO, max_chars: int) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import (
+        DependencyError,
+        FileNotDecryptedError,
+        PdfReadError,
+        PyPdfError,
+    )
 
     require_content(stream)
     try:
@@ -30,6 +35,13 @@ def extract_pdf(stream: BinaryIO, max_chars: int) -> str:
     except PdfReadError as exc:
         logger.warning("Broken PDF: %s", exc)
         raise ExtractionError(_("het bestand is beschadigd")) from exc
+    except PyPdfError as exc:
+        # pypdf's own bounds (e.g. LimitReachedError: too many tokens or bytes in
+        # one stream, pypdf >= 6) stop a file that is too big to read.
+        if type(exc).__name__ != "LimitReachedError":
+            raise
+        logger.warning("PDF beyond pypdf's limits: %s", exc)
+        raise ExtractionError(_("het bestand is te groot om te doorzoeken")) from exc
     return "\n\n".join(pages)
 
 

@@ -20,6 +20,10 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
 # below one git-ignored folder, so a backup is one folder plus the database.
 DATA_DIR = Path(env("PORTAL_DATA_DIR", default=str(BASE_DIR / "data")))
 
+# Backups (manage.py backup, README "Backup and restore"): where the dated archives
+# go. The command refuses a folder below MEDIA_ROOT, the evidence or STATIC_ROOT.
+PORTAL_BACKUP_DIR = Path(env("PORTAL_BACKUP_DIR", default=str(DATA_DIR / "backups")))
+
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -196,24 +200,71 @@ MEDIA_ROOT = Path(env("PORTAL_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
 EVIDENCE_ROOT = Path(env("PORTAL_EVIDENCE_ROOT", default=str(DATA_DIR / "evidence")))
+
+
+def _evidence_storage_from_env() -> dict:
+    """STORAGES["evidence"] from PORTAL_EVIDENCE_STORAGE: ``local`` (a folder on
+    this server, EVIDENCE_ROOT) or ``s3`` (a private bucket of an S3-compatible
+    object store, shared by several web servers; README, "Several web servers")."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    kind = env("PORTAL_EVIDENCE_STORAGE", default="local").strip().lower()
+    if kind == "local":
+        return {
+            "BACKEND": "cases.storage.EvidenceStorage",
+            "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"PORTAL_EVIDENCE_STORAGE={kind!r} is onbekend; kies 'local' (een map op "
+            "deze server) of 's3' (een objectopslag die alle webservers delen)."
+        )
+    bucket = env("PORTAL_S3_BUCKET", default="").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            "PORTAL_EVIDENCE_STORAGE=s3 vraagt om PORTAL_S3_BUCKET: de naam van een "
+            "privé-bucket voor de bewijsstukken."
+        )
+    return {
+        "BACKEND": "cases.storage.S3EvidenceStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("PORTAL_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("PORTAL_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("PORTAL_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("PORTAL_S3_REGION", default="eu-west-1"),
+            "location": env("PORTAL_S3_PREFIX", default="").strip("/"),
+        },
+    }
+
+
 # Confidential evidence: never below MEDIA_ROOT and without a URL; served only by
 # the permission-checked download view.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "evidence": {
-        "BACKEND": "cases.storage.EvidenceStorage",
-        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
-    },
+    "evidence": _evidence_storage_from_env(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# With evidence on S3, the download view may answer (after its permission check and
+# audit-log entry) with a redirect to a signed link valid this many seconds, so the
+# bytes do not pass through the web server. 0 (the default): the view streams them.
+PORTAL_EVIDENCE_PRESIGNED_SECONDS = env.int(
+    "PORTAL_EVIDENCE_PRESIGNED_SECONDS", default=0
+)
 # Evidence uploads: files above this size are refused (bytes).
 PORTAL_EVIDENCE_MAX_BYTES = env.int(
     "PORTAL_EVIDENCE_MAX_BYTES", default=50 * 1024 * 1024
 )
 # Uploads above 1 MB go to a temporary file, never to memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Text extraction from uploads runs in a child process with these limits: a file
+# that needs longer (seconds) or more memory (MB) is kept, its text marked
+# unreadable (files/extraction/bounded.py; README, "Text extraction limits").
+PORTAL_EXTRACTION_ISOLATED = env.bool("PORTAL_EXTRACTION_ISOLATED", default=True)
+PORTAL_EXTRACTION_TIMEOUT = env.int("PORTAL_EXTRACTION_TIMEOUT", default=30)
+PORTAL_EXTRACTION_MEMORY_MB = env.int("PORTAL_EXTRACTION_MEMORY_MB", default=512)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -227,6 +278,12 @@ TASKS = {
         )
     }
 }
+
+# GET /health/ (portal/health.py): each check is given up after this many
+# seconds, and a task that waits longer than the lag bound for a worker makes
+# the answer 503 (with django-tasks-db).
+PORTAL_HEALTH_TIMEOUT = env.float("PORTAL_HEALTH_TIMEOUT", default=5.0)
+PORTAL_HEALTH_MAX_QUEUE_LAG = env.int("PORTAL_HEALTH_MAX_QUEUE_LAG", default=300)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

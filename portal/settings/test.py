@@ -11,6 +11,9 @@ SECRET_KEY = "test-only-key-3b8f1c2d4e6a7b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a"  #
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A child process per extraction costs ~0.3 s; the suite extracts in-process and
+# tests/files/test_bounded_extraction.py turns the child on.
+PORTAL_EXTRACTION_ISOLATED = False
 
 # Tests override these per test (tests/conftest.py); this is the fallback so that
 # nothing a test writes lands in the developer's data folder.

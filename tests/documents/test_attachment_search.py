@@ -82,13 +82,13 @@ def test_the_text_is_extracted_once_per_file_and_again_when_replaced(
     assessor, monkeypatch
 ):
     calls = []
-    original = extraction.extract_text
+    original = extraction.extract_text_bounded
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("filename"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(extraction, "extract_text", counting)
+    monkeypatch.setattr(extraction, "extract_text_bounded", counting)
     page = add_procedure("P-52", "Checklists")
     document = _document("checklist.txt", b"Controleer de wulpenroep.")
     _attach(page, document)

@@ -12,7 +12,7 @@ EML = "message/rfc822"
 
 def _failed(result: ExtractionResult, document: str) -> bool:
     return result.text == "" and result.error.startswith(
-        f"De tekst kon niet uit {document} worden gehaald: "
+        f"Tekst niet leesbaar in {document}: "
     )
 
 

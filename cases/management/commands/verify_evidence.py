@@ -13,7 +13,9 @@ class Command(BaseCommand):
         checked, problems = evidence_verify()
         for p in problems:
             ev = p.evidence
-            what = "ONTBREEKT" if p.problem == "missing" else "GEWIJZIGD"
+            what = {"missing": "ONTBREEKT", "unreadable": "ONLEESBAAR"}.get(
+                p.problem, "GEWIJZIGD"
+            )
             self.stdout.write(
                 f"{what}: bewijsstuk {ev.pk} '{ev.original_name}' ({ev.client}), "
                 f"opgeslagen als {ev.file.name or '-'}; verwacht {ev.sha256}"
