@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import health, views
 from .accounts import urls as account_urls
 from .accounts.views import ThrottledPasswordResetView
 
@@ -19,6 +19,8 @@ portal_patterns = (
 )
 
 urlpatterns = [
+    # For the load balancer and monitoring: no login, no cookie (issue 14).
+    path("health/", health.health, name="health"),
     path("", include(portal_patterns)),
     path("", include("cases.urls")),
     path("", include("documents.quality_urls")),

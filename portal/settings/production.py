@@ -20,10 +20,19 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A database that does not answer fails a request (and /health/) after this
+    # many seconds instead of hanging on the TCP timeout; a connect_timeout in
+    # DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=10)
+    )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The load balancer may probe the backend over plain HTTP: no redirect there.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -35,6 +44,17 @@ CSRF_COOKIE_HTTPONLY = True
 PORTAL_SECOND_FACTOR = env("PORTAL_SECOND_FACTOR", default="required")
 # Wagtail marks its own preview views SAMEORIGIN where it needs them.
 X_FRAME_OPTIONS = "DENY"
+
+# Background work (evidence and attachment text extraction, search indexing) runs
+# in a worker process, `manage.py db_worker`, not in the request (issue 14). The
+# web processes and the worker must use the same backend.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "PORTAL_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 STORAGES = {
     **STORAGES,
