@@ -337,6 +337,10 @@ LOGGING = {
         "cases": {"level": "INFO"},
         "documents": {"level": "INFO"},
         "search": {"level": "INFO"},
+        # Production logs at INFO; the PDF renderer would log every step of
+        # every letter and report it makes.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
