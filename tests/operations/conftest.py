@@ -1,11 +1,19 @@
-"""Fixtures of the backup and restore tests (names start with ``backup_``)."""
+"""Fixtures of the backup and restore tests (names start with ``backup_``), and
+``Site``: a portal of its own driven through manage.py."""
 
 import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connections
 
 from cases.services import evidence_delete, evidence_upload
 from portal.backup import database, files
@@ -66,3 +74,85 @@ def backup_dir(tmp_path) -> Path:
     path = tmp_path / "backups"
     path.mkdir()
     return path
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Site:
+    """One portal of its own: a data folder and a database, driven through
+    manage.py as an operator would."""
+
+    def __init__(self, folder: Path, database_url: str | None = None):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = folder / "portal.sqlite3"
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PORTAL_", "DJANGO_", "DATABASE_URL"))
+        }
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="portal.settings.dev",
+            DJANGO_DEBUG="false",
+            DJANGO_ALLOWED_HOSTS="testserver,localhost",
+            PORTAL_DATA_DIR=str(folder),
+            DATABASE_URL=database_url or f"sqlite:///{self.db}",
+        )
+
+    def run(self, *args, check=True, **env) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            pytest.fail(f"manage.py {args[0]}: {result.stdout}\n{result.stderr}")
+        return result
+
+    def script(self, code: str, **env) -> dict:
+        out = self.run("shell", "-c", code, **env).stdout
+        [line] = [x for x in out.splitlines() if x.startswith("RESULT ")]
+        return json.loads(line.removeprefix("RESULT "))
+
+    def wipe(self) -> None:
+        self.run("flush", "--noinput")
+        for folder in ("evidence", "media"):
+            shutil.rmtree(self.folder / folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def backup_template(tmp_path_factory, django_db_setup, django_db_blocker) -> Path:
+    """A migrated, empty SQLite database file: a copy of pytest-django's freshly
+    migrated test database when that is SQLite, else made with `migrate`."""
+    path = tmp_path_factory.mktemp("template") / "portal.sqlite3"
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM wagtailcore_page")
+                pristine = cursor.fetchone()[0] > 0
+            if pristine:
+                target = sqlite3.connect(path)
+                connection.connection.backup(target)
+                target.close()
+                return path
+    site = Site(path.parent / "site")
+    site.run("migrate", "--noinput", "-v", "0")
+    shutil.copyfile(site.db, path)
+    return path
+
+
+@pytest.fixture
+def backup_site(backup_template, tmp_path):
+    def make(name: str = "portaal", *, migrated: bool = True) -> Site:
+        site = Site(tmp_path / name)
+        if migrated:
+            shutil.copyfile(backup_template, site.db)
+        return site
+
+    return make

@@ -9,25 +9,20 @@ the test database of pytest-django lives in memory and cannot be replaced."""
 import hashlib
 import io
 import json
-import os
 import shutil
-import sqlite3
 import subprocess
-import sys
 import tarfile
 import uuid
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connections
 
 from portal.backup import crypto
 from portal.backup.archive import NAME_PATTERN
 
-from .conftest import BACKUP_REPORT
+from .conftest import BACKUP_REPORT, Site
 
-ROOT = Path(__file__).resolve().parents[2]
 PG = "postgres://postgres@127.0.0.1:5432"
 
 DATA = f"""
@@ -136,85 +131,6 @@ thread.join()
 print("RESULT " + json.dumps({"code": code, "uploaded": len(done),
     "during": sum(start <= t <= end for t in done), "errors": errors[:3]}))
 """
-
-
-class Site:
-    """One portal of its own: a data folder and a database, driven through
-    manage.py as an operator would."""
-
-    def __init__(self, folder: Path, database_url: str | None = None):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.db = folder / "portal.sqlite3"
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("PORTAL_", "DJANGO_", "DATABASE_URL"))
-        }
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="portal.settings.dev",
-            DJANGO_DEBUG="false",
-            DJANGO_ALLOWED_HOSTS="testserver,localhost",
-            PORTAL_DATA_DIR=str(folder),
-            DATABASE_URL=database_url or f"sqlite:///{self.db}",
-        )
-
-    def run(self, *args, check=True, **env) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if check and result.returncode != 0:
-            pytest.fail(f"manage.py {args[0]}: {result.stdout}\n{result.stderr}")
-        return result
-
-    def script(self, code: str, **env) -> dict:
-        out = self.run("shell", "-c", code, **env).stdout
-        [line] = [x for x in out.splitlines() if x.startswith("RESULT ")]
-        return json.loads(line.removeprefix("RESULT "))
-
-    def wipe(self) -> None:
-        self.run("flush", "--noinput")
-        for folder in ("evidence", "media"):
-            shutil.rmtree(self.folder / folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def backup_template(tmp_path_factory, django_db_setup, django_db_blocker) -> Path:
-    """A migrated, empty SQLite database file: a copy of pytest-django's freshly
-    migrated test database when that is SQLite, else made with `migrate`."""
-    path = tmp_path_factory.mktemp("template") / "portal.sqlite3"
-    with django_db_blocker.unblock():
-        connection = connections["default"]
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT COUNT(*) FROM wagtailcore_page")
-                pristine = cursor.fetchone()[0] > 0
-            if pristine:
-                target = sqlite3.connect(path)
-                connection.connection.backup(target)
-                target.close()
-                return path
-    site = Site(path.parent / "site")
-    site.run("migrate", "--noinput", "-v", "0")
-    shutil.copyfile(site.db, path)
-    return path
-
-
-@pytest.fixture
-def backup_site(backup_template, tmp_path):
-    def make(name: str = "portaal", *, migrated: bool = True) -> Site:
-        site = Site(tmp_path / name)
-        if migrated:
-            shutil.copyfile(backup_template, site.db)
-        return site
-
-    return make
 
 
 def _only_archive(folder: Path) -> Path:
