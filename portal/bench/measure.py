@@ -97,9 +97,9 @@ def pages_for(reg: Register, role_key: str) -> list[Page]:
     case = reg.focus[role_key]
     client = reg.focus_client
     front = [Page("home", "Dashboard /", "/")]
-    if not has_admin(code):
+
+    def case_and_dossier(dossier_route: str) -> list[Page]:
         return [
-            *front,
             Page(
                 "case",
                 f"Zaak met {reg.plan.case_events} logboekregels",
@@ -108,9 +108,12 @@ def pages_for(reg: Register, role_key: str) -> list[Page]:
             Page(
                 "dossier",
                 f"Dossier met {reg.plan.dossier_files} bestanden",
-                reverse("cases:dossier", args=[client.pk]),
+                reverse(dossier_route, args=[client.pk]),
             ),
         ]
+
+    if not has_admin(code):
+        return [*front, *case_and_dossier("cases:dossier")]
     register = reverse("cases_admin:register")
     # The year of the role's own case: the filtered list is never empty (an
     # empty page skips the queries of its rows, which would hide an N+1).
@@ -133,16 +136,7 @@ def pages_for(reg: Register, role_key: str) -> list[Page]:
         Page("xlsx", "Export XLSX", query(format="xlsx"), export=True),
         *front,
         Page("admin", "Dashboard /admin/", reverse("wagtailadmin_home")),
-        Page(
-            "case",
-            f"Zaak met {reg.plan.case_events} logboekregels",
-            reverse(kinds.kind_of(case).route, args=[case.pk]),
-        ),
-        Page(
-            "dossier",
-            f"Dossier met {reg.plan.dossier_files} bestanden",
-            reverse("cases_admin:dossier", args=[client.pk]),
-        ),
+        *case_and_dossier("cases_admin:dossier"),
     ]
 
 

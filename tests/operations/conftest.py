@@ -14,11 +14,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connections
+from moto.server import ThreadedMotoServer
 
 from cases.services import evidence_delete, evidence_upload
 from portal.backup import database, files
 from portal.roles import QUALITY_OFFICER
 from tests.factories import ClientFactory, UserFactory
+
+#: The object store of the S3 tests: moto's standalone server on 127.0.0.1.
+S3_REGION = "eu-west-1"
+S3_KEYS = {"aws_access_key_id": "portal-test", "aws_secret_access_key": "geheim"}
 
 BACKUP_REPORT = b"Auditverslag 2026\nAlle eisen aantoonbaar.\n" * 50
 
@@ -156,3 +161,13 @@ def backup_site(backup_template, tmp_path):
         return site
 
     return make
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API on 127.0.0.1 (moto's server), one for the whole run."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

@@ -10,28 +10,18 @@ import uuid
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from .conftest import BACKUP_REPORT
+from .conftest import BACKUP_REPORT, S3_KEYS, S3_REGION
 from .test_restore import DATA, STATE, VIEW, _only_archive
 
-REGION = "eu-west-1"
-KEYS = {"aws_access_key_id": "portal-test", "aws_secret_access_key": "geheim"}
-
-
-@pytest.fixture(scope="module")
-def backup_s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+REGION = S3_REGION
+KEYS = S3_KEYS
 
 
 @pytest.fixture
-def backup_s3_site(backup_site, backup_s3_endpoint):
+def backup_s3_site(backup_site, s3_endpoint):
     """A portal of its own whose evidence lives in a fresh private bucket."""
-    s3 = boto3.client("s3", endpoint_url=backup_s3_endpoint, region_name=REGION, **KEYS)
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name=REGION, **KEYS)
     bucket = f"bewijs-{uuid.uuid4().hex[:16]}"
     s3.create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
@@ -40,7 +30,7 @@ def backup_s3_site(backup_site, backup_s3_endpoint):
     site.env.update(
         PORTAL_EVIDENCE_STORAGE="s3",
         PORTAL_S3_BUCKET=bucket,
-        PORTAL_S3_ENDPOINT_URL=backup_s3_endpoint,
+        PORTAL_S3_ENDPOINT_URL=s3_endpoint,
         PORTAL_S3_ACCESS_KEY_ID=KEYS["aws_access_key_id"],
         PORTAL_S3_SECRET_ACCESS_KEY=KEYS["aws_secret_access_key"],
         PORTAL_S3_REGION=REGION,

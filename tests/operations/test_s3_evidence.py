@@ -21,7 +21,6 @@ from django.core.management import call_command
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 from wagtail.models import ModelLogEntry
 
 from cases.models import EvidenceFile
@@ -40,22 +39,15 @@ from portal.roles import ASSESSOR, CORE_GROUP, OFFICE_MANAGER, QUALITY_OFFICER
 from portal.settings.base import _evidence_storage_from_env
 from tests.factories import ClientFactory, UserFactory
 
+from .conftest import S3_KEYS, S3_REGION
+
 pytestmark = pytest.mark.django_db
 
-REGION = "eu-west-1"
+REGION = S3_REGION
 PREFIX = "bewijs"
-KEYS = {"aws_access_key_id": "portal-test", "aws_secret_access_key": "geheim"}
+KEYS = S3_KEYS
 # Large enough to be read in several blocks, small enough for a quick test.
 TEXT = b"".join(b"Regel %05d van het auditverslag.\n" % i for i in range(20_000))
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture
