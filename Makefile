@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-dev lint format check serve lock clean messages
+.PHONY: run test install install-dev lint format check serve lock clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,30 @@ format: install
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Every benchmark at a size for a development machine, each in its own sandbox
+# (never your data or index), then one summary of every figure against its target
+# (scripts/bench_summary.py; exit 1 if one is missed). Takes several minutes.
+# A failing benchmark does not stop the others: the summary shows it as missing.
+BENCH_OUT ?= data/bench
+PEER_DATABASE ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: install
+	mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/*.json $(BENCH_OUT)/*.log
+	-peer=; if pg_isready -q -h 127.0.0.1; then peer="--peer-database $(PEER_DATABASE)"; fi; \
+	$(BIN)/python manage.py benchmark_search --documents 10000 --rounds 3 --db-timeout 2 \
+	  --json $(BENCH_OUT)/search.json $$peer
+	-$(BIN)/python manage.py benchmark_review --sandbox --cases 2000 > $(BENCH_OUT)/review.log 2>&1; \
+	  cat $(BENCH_OUT)/review.log
+	-$(BIN)/python manage.py benchmark_review --sandbox --cases 100 --rounds 1 \
+	  > $(BENCH_OUT)/review-small.log 2>&1
+	-$(BIN)/python manage.py benchmark_register --sandbox --cases 2000 --events 20000 \
+	  --files 500 --json $(BENCH_OUT)/register.json
+	-$(BIN)/python manage.py benchmark_register --sandbox --cases 100 --events 1000 \
+	  --files 50 --rounds 1 --json $(BENCH_OUT)/register-small.json \
+	  > $(BENCH_OUT)/register-small.log 2>&1
+	-$(BIN)/python scripts/bench_extraction.py --json $(BENCH_OUT)/extraction.json
+	-$(BIN)/python scripts/load_run.py --seconds 60 --json $(BENCH_OUT)/load.json
+	$(BIN)/python scripts/bench_summary.py $(BENCH_OUT)
 
 # Re-pin requirements.lock after changing pyproject.toml's ranges.
 lock:

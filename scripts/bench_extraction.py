@@ -3,7 +3,7 @@
 Run from the project root:
 
     .venv/bin/python scripts/bench_extraction.py [--mb 50] [--timeout 30]
-        [--memory-mb 512] [--keep DIR]
+        [--memory-mb 512] [--keep DIR] [--json out.json]
 
 Builds, in a throw-away folder, a realistic large PDF (a scanned report: every page
 a text layer of Dutch words over a page-sized image, about `--mb` MB in all), a
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import shutil
 import sys
@@ -77,6 +78,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--memory-mb", type=int, default=512)
     parser.add_argument("--keep", type=Path, help="write the samples here and keep")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     _configure_django()
 
@@ -87,7 +89,21 @@ def main() -> None:
         files = _write_samples(folder, args.mb)
         print(f"Samples built in {time.monotonic() - started:.1f} s in {folder}")
         print(f"Limits: {args.timeout:g} s, {args.memory_mb} MB\n")
-        _run(files, args.timeout, args.memory_mb)
+        rows = _run(files, args.timeout, args.memory_mb)
+        if args.json:
+            args.json.write_text(
+                json.dumps(
+                    {
+                        "timeout_s": args.timeout,
+                        "memory_mb": args.memory_mb,
+                        "large_mb": args.mb,
+                        "files": rows,
+                    },
+                    indent=2,
+                ),
+                "utf-8",
+            )
+            print(f"\nJSON: {args.json}")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -171,12 +187,13 @@ def scanned_report(mb: int) -> bytes:
     return pdf_from_objects(objects)
 
 
-def _run(files: list[tuple[Path, str]], timeout: float, memory_mb: int) -> None:
+def _run(files: list[tuple[Path, str]], timeout: float, memory_mb: int) -> list:
     from files.extraction.bounded import run_bounded
 
     header = f"{'file':<22} {'size':>9} {'wall':>8} {'CPU':>8} {'peak mem':>9}  result"
     print(header)
     print("-" * len(header))
+    rows = []
     for path, content_type in files:
         run = run_bounded(
             path,
@@ -194,10 +211,23 @@ def _run(files: list[tuple[Path, str]], timeout: float, memory_mb: int) -> None:
             f"{run.wall_seconds:>7.2f}s {run.cpu_seconds:>7.2f}s "
             f"{run.peak_rss_kb / 1024:>6.0f} MB  {result}"
         )
+        rows.append(
+            {
+                "file": path.name,
+                "bytes": path.stat().st_size,
+                "wall_s": round(run.wall_seconds, 2),
+                "cpu_s": round(run.cpu_seconds, 2),
+                "peak_mb": round(run.peak_rss_kb / 1024, 1),
+                "outcome": run.outcome,
+                "error": run.result.error,
+                "characters": len(run.result.text),
+            }
+        )
     # The same large file in this process, unbounded, for comparison.
     large = next(path for path, _ in files if path.name.startswith("scan-"))
     print(f"\nIn-process (unbounded) for comparison, {large.name}:")
     _in_process(large)
+    return rows
 
 
 def _in_process(path: Path) -> None:
