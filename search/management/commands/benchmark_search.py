@@ -27,19 +27,16 @@ beside the portal. ``--corpus corpus.jsonl`` reads the corpus and queries that
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.sandbox import SANDBOX_SETTINGS, run_in_sandbox
+
 #: The benchmark measures the Whoosh backend (against bare Whoosh), so it lives
 #: with that backend.
-BENCH_SETTINGS = "search.backends.whoosh.bench.settings"
+BENCH_SETTINGS = SANDBOX_SETTINGS
 
 
 class Command(BaseCommand):
@@ -109,46 +106,39 @@ class Command(BaseCommand):
         ).resolve()
         if options["inner"]:
             return self._inner(options, json_path)
-        workdir = tempfile.mkdtemp(prefix="benchmark-search-", dir=options["workdir"])
-        env = dict(os.environ)
-        env["DJANGO_SETTINGS_MODULE"] = BENCH_SETTINGS
-        env["PORTAL_BENCH_DIR"] = workdir
-        env.pop("DATABASE_URL", None)
-        command = [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
-            "benchmark_search",
-            "--inner",
+        arguments = [
             f"--documents={options['documents']}",
             f"--rounds={options['rounds']}",
-            f"--json={json_path}",
             f"--db-timeout={options['db_timeout']}",
         ]
         if options["no_plain"]:
-            command.append("--no-plain")
+            arguments.append("--no-plain")
         if options["tracemalloc"]:
-            command.append("--tracemalloc")
+            arguments.append("--tracemalloc")
         if options["corpus"]:
             corpus = Path(options["corpus"]).resolve()
             if not corpus.is_file():
                 raise CommandError(f"Corpusbestand niet gevonden: {corpus}")
-            command.append(f"--corpus={corpus}")
-        try:
-            completed = subprocess.run(command, env=env, check=False)  # noqa: S603
-            if completed.returncode:
-                raise CommandError(
-                    f"De meting is mislukt (code {completed.returncode})."
-                )
-            if options["peer_database"]:
-                self._peer(options, command, env, workdir, json_path)
-        finally:
-            if options["keep"]:
-                self.stdout.write(f"Werkmap bewaard: {workdir}")
-            else:
-                shutil.rmtree(workdir, ignore_errors=True)
+            arguments.append(f"--corpus={corpus}")
+        code = self._sandboxed(options, [*arguments, f"--json={json_path}"])
+        if code:
+            raise CommandError(f"De meting is mislukt (code {code}).")
+        if options["peer_database"]:
+            self._peer(options, arguments, json_path)
         return None
 
-    def _peer(self, options, command, env, workdir, json_path):
+    def _sandboxed(self, options, arguments, extra_env=None) -> int:
+        return run_in_sandbox(
+            "benchmark_search",
+            arguments,
+            prefix="benchmark-search-",
+            workdir=options["workdir"],
+            keep=options["keep"],
+            announce=self.stdout.write,
+            extra_env=extra_env,
+        )
+
+    def _peer(self, options, arguments, json_path):
         """The same corpus and queries through modelsearch's database backend on
         PostgreSQL, in a database made for this run and dropped afterwards."""
         from search.backends.whoosh.bench import peer_database
@@ -156,19 +146,13 @@ class Command(BaseCommand):
 
         peer_json = json_path.with_name(json_path.stem + "-peer.json")
         with peer_database.temporary(options["peer_database"], self.stdout) as url:
-            peer_env = {**env, "PORTAL_BENCH_DATABASE_URL": url}
-            peer_env["PORTAL_BENCH_DIR"] = str(Path(workdir) / "peer")
-            Path(peer_env["PORTAL_BENCH_DIR"]).mkdir()
-            peer_command = [
-                *(c for c in command if not c.startswith("--json=")),
-                "--peer",
-                f"--json={peer_json}",
-            ]
-            completed = subprocess.run(peer_command, env=peer_env, check=False)  # noqa: S603
-        if completed.returncode:
-            raise CommandError(
-                f"De meting van de peer is mislukt (code {completed.returncode})."
+            code = self._sandboxed(
+                options,
+                [*arguments, "--peer", f"--json={peer_json}"],
+                extra_env={"PORTAL_BENCH_DATABASE_URL": url},
             )
+        if code:
+            raise CommandError(f"De meting van de peer is mislukt (code {code}).")
         main = json.loads(json_path.read_text("utf-8"))
         peer = json.loads(peer_json.read_text("utf-8"))
         main["peer"] = peer
