@@ -20,7 +20,9 @@ register roles) stays ``.all()``, which the engine filters by itself.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from django.db.models import (
     Case as Cases,
 )
 from django.db.models import (
+    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -285,9 +288,23 @@ def local_year(value) -> int | None:
         return None
     if isinstance(value, datetime.datetime):
         if timezone.is_naive(value):
-            value = timezone.make_aware(value, datetime.UTC)
+            # A facet of thousands of dates: compare with the moment the next
+            # local year starts (in naive UTC) instead of converting each.
+            zone = timezone.get_current_timezone_name()
+            if value < _year_starts(value.year, zone):
+                return value.year - 1
+            if value >= _year_starts(value.year + 1, zone):
+                return value.year + 1
+            return value.year
         return timezone.localtime(value).year
     return value.year
+
+
+@functools.lru_cache(maxsize=256)
+def _year_starts(year: int, zone: str) -> datetime.datetime:
+    """1 January ``year``, 00:00 in ``zone``, as a naive UTC datetime."""
+    start = datetime.datetime(year, 1, 1, tzinfo=zoneinfo.ZoneInfo(zone))
+    return start.astimezone(datetime.UTC).replace(tzinfo=None)
 
 
 def scoped_queryset(
@@ -299,20 +316,34 @@ def scoped_queryset(
     state: str | None = None,
     request=None,
     visible: QuerySet | None = None,
+    ids: dict | None = None,
 ) -> QuerySet:
     """The queryset of ``kind`` a search for ``user`` runs in: what the selector
     lets the user see, with the facet filters applied. See the module docstring
     for why a restricted selector becomes a ``pk IN (subquery)``. ``visible`` is
-    the selector's queryset when the caller already has it."""
+    the selector's queryset when the caller already has it.
+
+    ``ids`` (a dict kept for one request, never shared between users: the
+    search's ``Scope``) materialises the database-only conditions once: the
+    primary keys they allow (up to :data:`MATERIALISE_LIMIT`) become a literal
+    ``pk IN (1, 2, ...)``, so the engine, the counts, the facets and the
+    suggestions of one page do not each rebuild and rerun the same subqueries.
+    A larger set stays a subquery."""
     model = kind.model
     if visible is None:
         visible = kind.selector(user, request)
     inner = None  # conditions only the database can evaluate
-    if visible.query.where and kind.model is not ProcedurePage:
+    restricted = bool(visible.query.where) and kind.model is not ProcedurePage
+    if restricted:
         inner = visible
+    hidden = None  # the copies of a file the user sees elsewhere (no grants)
     if model is EvidenceFile:
-        inner = _one_copy_per_file(inner if inner is not None else visible)
+        if restricted:
+            inner = _one_copy_per_file(inner)
+        else:
+            hidden = _other_copies(visible)
     engine: dict = dict(kind.engine_filters)
+    dated = None
     if year is not None:
         start, end = year_range(year)
         dates = {f"{kind.date_field}__gte": start, f"{kind.date_field}__lt": end}
@@ -320,6 +351,7 @@ def scoped_queryset(
             engine.update(dates)
         else:
             inner = (inner if inner is not None else visible).filter(**dates)
+            dated = year
     if client is not None:
         if model is Client:
             engine["pk"] = client
@@ -334,10 +366,34 @@ def scoped_queryset(
     if kind.model is ProcedurePage:
         queryset = visible
     elif inner is not None:
-        queryset = model.objects.filter(pk__in=inner.order_by().values("pk"))
+        queryset = model.objects.filter(
+            pk__in=_materialised(inner, ids, ("allowed", kind.key, dated))
+        )
     else:
         queryset = model.objects.all()
+    if hidden is not None:
+        queryset = queryset.exclude(
+            pk__in=_materialised(hidden, ids, ("hidden", kind.key))
+        )
     return queryset.filter(**engine).order_by()
+
+
+#: At most this many primary keys of a restriction are materialised per request
+#: (the Whoosh backend's ``MAX_SUBQUERY_VALUES``: beyond it, it leaves the
+#: filter to the database anyway).
+MATERIALISE_LIMIT = 5_000
+
+
+def _materialised(queryset: QuerySet, ids: dict | None, key: tuple):
+    """``queryset``'s primary keys as a list, once per ``ids`` (a request's
+    cache), or as a subquery when there are too many or no cache is given."""
+    subquery = queryset.order_by().values("pk")
+    if ids is None:
+        return subquery
+    if key not in ids:
+        pks = list(subquery.values_list("pk", flat=True)[: MATERIALISE_LIMIT + 1])
+        ids[key] = pks if len(pks) <= MATERIALISE_LIMIT else None
+    return subquery if ids[key] is None else ids[key]
 
 
 def _one_copy_per_file(visible: QuerySet) -> QuerySet:
@@ -346,6 +402,30 @@ def _one_copy_per_file(visible: QuerySet) -> QuerySet:
     a case, is one result; the same bytes under another name stay apart. Kept
     is the copy the user may see that says most: one kept with a case before
     one only in the dossier, then the newest."""
+    ranked, better = _copies(visible)
+    return ranked.filter(~Exists(better))
+
+
+def _other_copies(visible: QuerySet) -> QuerySet:
+    """The files of ``visible`` that :func:`_one_copy_per_file` leaves out (few:
+    for someone who sees every file, excluding these is cheaper than listing
+    the rest)."""
+    ranked, better = _copies(visible)
+    # Only a file whose bytes occur more than once can have a better copy: the
+    # (indexed) grouping finds those few first, so the copy check does not run
+    # for every file.
+    repeated = (
+        visible.order_by()
+        .values("sha256")
+        .annotate(copies=Count("pk"))
+        .filter(copies__gt=1)
+        .values("sha256")
+    )
+    return ranked.filter(sha256__in=repeated).filter(Exists(better))
+
+
+def _copies(visible: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """(``visible`` ranked by what a copy says, the better copies of a row)."""
     with_case = Q()
     for kind in case_kinds.all_kinds():
         with_case |= Q(**{f"{kind.key}__isnull": False})
@@ -364,7 +444,7 @@ def _one_copy_per_file(visible: QuerySet) -> QuerySet:
         Q(one_copy_rank__gt=OuterRef("one_copy_rank"))
         | Q(one_copy_rank=OuterRef("one_copy_rank"), pk__gt=OuterRef("pk"))
     )
-    return ranked.filter(~Exists(better.order_by().values("pk")))
+    return ranked, better.order_by().values("pk")
 
 
 def _sql_backend(backend) -> bool:

@@ -154,14 +154,18 @@ def safe_slice(results, start: int, stop: int) -> list:
 
 class Scope:
     """The scoped querysets of one request. Building a selector's queryset costs
-    more than running it (subqueries of subqueries), so each kind's is built once;
-    it stays lazy, so every search still evaluates the grants of that moment."""
+    more than running it (subqueries of subqueries), so each kind's is built
+    once, and what it allows is evaluated once, at the first search of the
+    request: the grants of that moment count for the whole page."""
 
     def __init__(self, user, request=None) -> None:
         self.user = user
         self.request = request
         self._visible: dict[str, object] = {}
         self._scoped: dict[tuple, object] = {}
+        # The primary keys the user's grants allow, per kind, evaluated once
+        # for this request (scoping.scoped_queryset); never shared.
+        self._ids: dict[tuple, object] = {}
 
     def queryset(self, kind: Kind, **filters):
         key = (kind.key, *sorted(filters.items()))
@@ -173,6 +177,7 @@ class Scope:
                 self.user,
                 request=self.request,
                 visible=self._visible[kind.key],
+                ids=self._ids,
                 **filters,
             )
             related = SELECT_RELATED.get(kind.key)

@@ -1,0 +1,127 @@
+"""The search page's scope, evaluated once per request (issue 15, item 1):
+what a restriction allows becomes a literal list of keys for the whole page, the
+"one copy per file" rule for someone who sees every file only excludes the
+repeated copies, and the year facet puts a naive UTC date of the engine in its
+Amsterdam year without converting each."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import Client, EvidenceFile
+from search.scoping import (
+    MATERIALISE_LIMIT,
+    _materialised,
+    kind_of_model,
+    local_year,
+    scoped_queryset,
+)
+from search.selectors import Scope
+
+pytestmark = pytest.mark.django_db
+
+
+def naive_utc(*parts) -> datetime.datetime:
+    """A date as Whoosh returns it from a facet: naive, in UTC."""
+    return datetime.datetime(*parts, tzinfo=datetime.UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [
+        (naive_utc(2025, 12, 31, 22, 59), 2025),  # 23:59 in Amsterdam
+        (naive_utc(2025, 12, 31, 23, 0), 2026),  # midnight in Amsterdam
+        (naive_utc(2026, 1, 1, 0, 30), 2026),
+        (naive_utc(2026, 6, 30, 21, 59), 2026),
+        (naive_utc(2026, 12, 31, 22, 30), 2026),
+    ],
+)
+def test_local_year_of_a_naive_utc_date_is_its_amsterdam_year(value, year):
+    aware = timezone.make_aware(value, datetime.UTC)
+    assert local_year(value) == year == timezone.localtime(aware).year
+
+
+def test_local_year_follows_the_current_time_zone():
+    with timezone.override("America/New_York"):
+        # 1 January 03:00 UTC is still 31 December in New York.
+        assert local_year(naive_utc(2026, 1, 1, 3, 0)) == 2025
+        assert local_year(naive_utc(2026, 1, 1, 5, 0)) == 2026
+
+
+def _file(client, name, body, by, **extra):
+    return EvidenceFile.objects.create(
+        client=client,
+        original_name=name,
+        content_type="application/pdf",
+        type_label="PDF",
+        size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        description=name,
+        extracted_text="inhoud",
+        uploaded_by=by,
+        **extra,
+    )
+
+
+def test_someone_who_sees_every_file_loses_only_the_repeated_copies(people):
+    client = Client.objects.create(name="Bakkerij Veld", region="UT", city="Utrecht")
+    office = people["office"]
+    once = _file(client, "verslag.pdf", b"een", office)
+    older = _file(client, "rapport.pdf", b"twee", office)
+    newer = _file(client, "rapport.pdf", b"twee", office)
+    other_name = _file(client, "kopie.pdf", b"twee", office)
+    kind = kind_of_model(EvidenceFile)
+    scoped = scoped_queryset(kind, office, ids={})
+    assert set(scoped) == {once, newer, other_name}
+    assert older not in scoped
+
+
+def test_a_restriction_is_read_once_per_request(people):
+    """A page asks the same kind many times (count, facets, page, suggestions):
+    the user's grants are read the first time only, into a list of keys."""
+    from cases.services import dossier_access_grant
+
+    client = Client.objects.create(name="Garage Oost", region="UT", city="Utrecht")
+    assessor = people["assessor"]
+    shown = _file(client, "verslag.pdf", b"verslag", people["office"])
+    dossier_access_grant(client=client, user=assessor, by=people["qo"], reason="test")
+    scope = Scope(assessor)
+    kind = kind_of_model(EvidenceFile)
+    with CaptureQueriesContext(connection) as first:
+        queryset = scope.queryset(kind)
+    with CaptureQueriesContext(connection) as again:
+        scope.queryset(kind, year=2026)
+        scope.queryset(kind, client=client.pk)
+        assert list(queryset) == [shown]
+    # The first asks the database what the grants allow; the later ones reuse
+    # that list, and the files are read by their keys, without the grants.
+    assert any("permission" in q["sql"] for q in first.captured_queries)
+    assert len(again) == 1
+    assert "permission" not in again.captured_queries[0]["sql"]
+
+
+def test_a_new_request_sees_a_grant_made_after_the_previous_one(people):
+    from cases.services import dossier_access_grant
+
+    client = Client.objects.create(name="Garage Oost", region="UT", city="Utrecht")
+    assessor = people["assessor"]
+    secret = _file(client, "geheim.pdf", b"geheim", people["office"])
+    kind = kind_of_model(EvidenceFile)
+    assert secret not in Scope(assessor).queryset(kind)
+    dossier_access_grant(client=client, user=assessor, by=people["qo"], reason="test")
+    assert secret in Scope(assessor).queryset(kind)
+
+
+def test_too_many_keys_stay_a_subquery():
+    ids: dict = {}
+    queryset = EvidenceFile.objects.all()
+    assert isinstance(_materialised(queryset, ids, ("k",)), list)
+    ids[("big",)] = None  # what a set above the limit leaves behind
+    assert not isinstance(_materialised(queryset, ids, ("big",)), list)
+    assert MATERIALISE_LIMIT >= 1_000
