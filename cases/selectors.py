@@ -148,10 +148,21 @@ def audits_visible_to(user) -> QuerySet[Audit]:
         return Audit.objects.none()
     if has_register_access(user):
         return Audit.objects.all()
-    q = _granted_ids(user, *AUDIT_GRANTS[:3]) | Q(client__in=_dossier_client_ids(user))
+    return _audits_of(user, _dossier_client_ids(user))
+
+
+def _audits_of(user, dossier_ids: QuerySet) -> QuerySet[Audit]:
+    """``audits_visible_to`` for someone without the register, given their whole
+    dossiers (built once by the callers that need both: building a selector
+    costs more than running it)."""
+    q = _granted_ids(user, *AUDIT_GRANTS[:3]) | Q(client__in=dossier_ids)
     for relation in AUDIT_RELATIONS:
         q |= Q(pk__in=relation.rows_of(user).values(relation.audit))
     return Audit.objects.filter(q)
+
+
+def _decisions_on(audits: QuerySet[Audit]) -> QuerySet[CertificationDecision]:
+    return CertificationDecision.objects.filter(audit__in=audits.values("pk"))
 
 
 def decisions_visible_to(user) -> QuerySet[CertificationDecision]:
@@ -159,9 +170,7 @@ def decisions_visible_to(user) -> QuerySet[CertificationDecision]:
         return CertificationDecision.objects.none()
     if has_register_access(user):
         return CertificationDecision.objects.all()
-    return CertificationDecision.objects.filter(
-        audit__in=audits_visible_to(user).values("pk")
-    )
+    return _decisions_on(audits_visible_to(user))
 
 
 def clients_visible_to(user) -> QuerySet[Client]:
@@ -170,10 +179,12 @@ def clients_visible_to(user) -> QuerySet[Client]:
         return Client.objects.none()
     if has_register_access(user):
         return Client.objects.all()
+    dossier_q = _dossier_client_q(user)
+    audits = _audits_of(user, Client.objects.filter(dossier_q).values("pk"))
     return Client.objects.filter(
-        _dossier_client_q(user)
-        | Q(pk__in=audits_visible_to(user).values("client_id"))
-        | Q(pk__in=decisions_visible_to(user).values("audit__client_id"))
+        dossier_q
+        | Q(pk__in=audits.values("client_id"))
+        | Q(pk__in=_decisions_on(audits).values("audit__client_id"))
     )
 
 
@@ -201,10 +212,12 @@ def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
         return EvidenceFile.objects.none()
     if has_register_access(user):
         return EvidenceFile.objects.all()
+    dossier_ids = _dossier_client_ids(user)
+    audits = _audits_of(user, dossier_ids)
     return EvidenceFile.objects.filter(
-        Q(client__in=_dossier_client_ids(user))
-        | Q(audit__in=audits_visible_to(user).values("pk"))
-        | Q(decision__in=decisions_visible_to(user).values("pk"))
+        Q(client__in=dossier_ids)
+        | Q(audit__in=audits.values("pk"))
+        | Q(decision__in=_decisions_on(audits).values("pk"))
         | Q(signal__in=signals_visible_to(user).values("pk"))
         | Q(complaint__in=complaints_visible_to(user).values("pk"))
         | Q(appeal__in=appeals_visible_to(user).values("pk"))

@@ -12,12 +12,14 @@ from collections import Counter, OrderedDict
 
 from django.db.models import Count
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
+from whoosh import query as wq
 from whoosh.columns import NumericColumn
 
 from .combine import EVERY, NOTHING
 from .docset import restrict
 from .filters import Untranslatable
 from .mapping import filter_field_name, from_index_value
+from .schema import PK
 
 #: Allowed sets smaller than this share of the index are intersected inside
 #: the matcher (see ``docset``); larger ones use Whoosh's ``filter=``.
@@ -39,9 +41,10 @@ class WhooshSearchResults(BaseSearchResults):
         return new
 
     def _context(self):
-        """(index, searcher, query, allowed), once per query: shared by the
-        clones, so the page's count, facets and slice translate the user's
-        scope (its subqueries) and materialise the allowed set only once."""
+        """(index, searcher, query, (allowed, excluded)), once per query: shared
+        by the clones, so the page's count, facets and slice translate the
+        user's scope (its subqueries) and materialise the allowed set only
+        once."""
         shared = self._shared
         if "context" not in shared:
             compiler = self.query_compiler
@@ -54,21 +57,25 @@ class WhooshSearchResults(BaseSearchResults):
         return shared["context"]
 
     def _allowed(self, index, searcher):
-        """The allowed docnums: None (all), or a set (possibly empty)."""
+        """(allowed, excluded): the allowed docnums, None for every document,
+        or a set (possibly empty); and the docnums excluded from those (a set,
+        possibly empty), kept apart so that "everything but a few" never
+        lists everything."""
         compiler = self.query_compiler
         try:
             engine_filter = compiler.engine_filter()
         except Untranslatable:
             mapping = index.store.pk_to_docnum(searcher)
             pks = compiler.queryset.order_by().values_list("pk", flat=True)
-            return {mapping[key] for key in map(str, pks) if key in mapping}
-        if engine_filter is EVERY:
-            return None
-        if engine_filter is NOTHING:
-            return set()
+            return {mapping[key] for key in map(str, pks) if key in mapping}, set()
         # Materialised here (not by Whoosh) because Whoosh treats an empty
         # filter set as "no filter": that would leak every document.
-        return set(searcher.docs_for_query(engine_filter))
+        allowed, excluded = _materialise(
+            engine_filter, searcher, lambda: index.store.pk_to_docnum(searcher)
+        )
+        if allowed is not None:
+            return allowed - excluded, set()
+        return None, excluded
 
     def _run(
         self,
@@ -81,6 +88,7 @@ class WhooshSearchResults(BaseSearchResults):
         reverse=False,
         scored=True,
     ):
+        allowed, excluded = allowed
         if (
             allowed is not None
             and query is not EVERY
@@ -90,6 +98,7 @@ class WhooshSearchResults(BaseSearchResults):
         return searcher.search(
             query,
             filter=allowed,
+            mask=excluded or None,
             limit=limit,
             sortedby=sortedby,
             reverse=reverse,
@@ -102,7 +111,7 @@ class WhooshSearchResults(BaseSearchResults):
         if self.stop is not None and self.stop <= self.start:
             return []  # an empty slice: Whoosh refuses a limit below 1
         index, searcher, query, allowed = self._context()
-        if query is NOTHING or allowed == set():
+        if query is NOTHING or allowed[0] == set():
             return []
         sort = compiler.sort_spec()
         if sort is None:
@@ -178,7 +187,7 @@ class WhooshSearchResults(BaseSearchResults):
         shared = self._shared
         if "matched" not in shared:
             index, searcher, query, allowed = self._context()
-            if query is NOTHING or allowed == set():
+            if query is NOTHING or allowed[0] == set():
                 docs = set()
             else:
                 docs = set(
@@ -265,6 +274,40 @@ def _facet_from_column(reader, name, whoosh_field, spec, docs) -> list:
             typed = whoosh_field.from_column_value(value)
             counts.append((from_index_value(spec.vtype, typed), n))
     return counts
+
+
+def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
+    """A translated filter as (allowed docnums or None for all, excluded
+    docnums). "Not X" becomes an exclusion, so that "every file but the few
+    repeated copies" costs the few; a set of primary keys is looked up in the
+    index's (cached) pk -> docnum map instead of term by term."""
+    if query is EVERY:
+        return None, set()
+    if query is NOTHING:
+        return set(), set()
+    if isinstance(query, wq.AndNot) and query.a is EVERY:
+        return None, _positive(query.b, searcher, pk_map)
+    if isinstance(query, wq.And):
+        allowed, excluded = None, set()
+        for child in query.subqueries:
+            child_allowed, child_excluded = _materialise(child, searcher, pk_map)
+            excluded |= child_excluded
+            if child_allowed is not None:
+                allowed = child_allowed if allowed is None else allowed & child_allowed
+        return allowed, excluded
+    return _positive(query, searcher, pk_map), set()
+
+
+def _positive(query, searcher, pk_map) -> set:
+    """The live docnums ``query`` matches."""
+    terms = query.subqueries if isinstance(query, wq.Or) else [query]
+    if all(isinstance(t, wq.Term) and t.fieldname == PK for t in terms):
+        try:
+            mapping = pk_map()
+        except NotImplementedError:  # an index without documents has no pk column
+            return set()
+        return {mapping[t.text] for t in terms if t.text in mapping}
+    return set(searcher.docs_for_query(query))
 
 
 def _text(value) -> str:
