@@ -8,11 +8,17 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
+import tempfile
+from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def as_download(response, filename: str, *, inline: bool = False):
@@ -42,16 +48,70 @@ def cell_text(value) -> str:
     return text
 
 
-def csv_response(table: list[list], *, filename: str) -> HttpResponse:
-    # A BOM and ';': Excel in a Dutch locale opens the file with the right
-    # characters and columns by double-clicking it.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    as_download(response, filename)
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    for line in table:
-        writer.writerow([cell_text(v) for v in line])
-    return response
+class WholeBodyMixin:
+    """A streamed download that still answers ``.content`` (a test, a caller
+    that wants the bytes): reading it reads the stream to its end, once, and
+    keeps the bytes for ``streaming_content``."""
+
+    @property
+    def content(self) -> bytes:
+        body = b"".join(self.streaming_content)
+        self.streaming_content = [body]
+        return body
+
+
+class StreamingDownload(WholeBodyMixin, StreamingHttpResponse):
+    pass
+
+
+class FileDownload(WholeBodyMixin, FileResponse):
+    block_size = 64 * 1024
+
+
+def _in_this_request(lines: Iterable):
+    """``lines`` read while the response streams, after the view has returned:
+    in the language and time zone of the request that asked for them."""
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
+    with translation.override(language), timezone.override(zone):
+        yield from lines
+
+
+# Lines of CSV sent at a time: one chunk per line would cost a write per line.
+CSV_BATCH = 500
+
+
+def csv_response(lines: Iterable[list], *, filename: str) -> StreamingHttpResponse:
+    """``lines`` (a header, then rows; any iterable, read once) as a CSV download,
+    written while it is sent."""
+
+    def chunks():
+        # A BOM and ';': Excel in a Dutch locale opens the file with the right
+        # characters and columns by double-clicking it.
+        yield "\ufeff"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        for n, line in enumerate(_in_this_request(lines), start=1):
+            writer.writerow([cell_text(v) for v in line])
+            if n % CSV_BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue()
+
+    response = StreamingDownload(chunks(), content_type="text/csv; charset=utf-8")
+    return as_download(response, filename)
+
+
+def _cell_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones
+    return value
+
+
+def _column_width(width: int) -> int:
+    return min(max(width + 2, 10), 60)
 
 
 def _write_sheet(ws, table: list[list]) -> None:
@@ -61,8 +121,7 @@ def _write_sheet(ws, table: list[list]) -> None:
     widths: dict[int, int] = {}
     for r, line in enumerate(table, start=1):
         for c, value in enumerate(line, start=1):
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)  # Excel has no time zones
+            value = _cell_value(value)
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
@@ -75,10 +134,82 @@ def _write_sheet(ws, table: list[list]) -> None:
             shown = len(cell_text(value)) if value is not None else 0
             widths[c] = max(widths.get(c, 0), shown)
     for c, width in widths.items():
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
+        ws.column_dimensions[get_column_letter(c)].width = _column_width(width)
     ws.freeze_panes = "A2"
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
+
+
+# Rows an XLSX export sizes its columns on: a write-only sheet takes its column
+# widths before its first row, so they follow the header and the first rows.
+WIDTH_SAMPLE = 1000
+
+
+def _write_only_sheet(ws, lines: Iterable[list]) -> None:
+    """``lines`` (a header, then rows) into a write-only sheet, formatted as
+    `_write_sheet` does: a bold header, dates as dates, a formula-like text as
+    text, sized columns, the header frozen and filtered."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    lines = iter(lines)
+    first = list(itertools.islice(lines, WIDTH_SAMPLE + 1))
+    widths: dict[int, int] = {}
+    for line in first:
+        for c, value in enumerate(line, start=1):
+            value = _cell_value(value)
+            shown = len(cell_text(value)) if value is not None else 0
+            widths[c] = max(widths.get(c, 0), shown)
+    for c, width in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = _column_width(width)
+    ws.freeze_panes = "A2"
+
+    def cell(value, header: bool):
+        value = _cell_value(value)
+        formula_like = isinstance(value, str) and value.startswith("=")
+        if not (header or formula_like or isinstance(value, datetime.date)):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        if formula_like:
+            cell.data_type = "s"  # text, never a formula
+        if header:
+            cell.font = bold
+        elif isinstance(value, datetime.datetime):
+            cell.number_format = "DD-MM-YYYY HH:MM"
+        elif isinstance(value, datetime.date):
+            cell.number_format = "DD-MM-YYYY"
+        return cell
+
+    rows = columns = 0
+    for r, line in enumerate(itertools.chain(first, lines), start=1):
+        ws.append([cell(value, r == 1) for value in line])
+        rows, columns = r, max(columns, len(line))
+    if rows > 1 and columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows}"
+
+
+def xlsx_file_response(
+    lines: Iterable[list], *, filename: str, title: str | None = None
+) -> FileResponse:
+    """``lines`` (a header, then rows; any iterable, read once) as an XLSX
+    download, written row by row (openpyxl's write-only workbook) to a temporary
+    file that is sent and then removed."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(title or _("Blad"), set()))
+    _write_only_sheet(ws, _in_this_request(lines))
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the response)
+    try:
+        wb.save(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    response = FileDownload(out, content_type=XLSX)
+    return as_download(response, filename)
 
 
 def _workbook_response(wb, filename: str) -> HttpResponse:
@@ -86,9 +217,7 @@ def _workbook_response(wb, filename: str) -> HttpResponse:
     wb.save(out)
     response = HttpResponse(
         out.getvalue(),
-        content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ),
+        content_type=XLSX,
     )
     return as_download(response, filename)
 

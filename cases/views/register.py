@@ -33,7 +33,7 @@ from ..permissions import has_register_access
 from ..selectors import visible_to
 from ..selectors_agenda import discussed_on
 from .logbook import logbook_download, visible_case
-from .register_exports import csv_response, export_rows, xlsx_response
+from .register_exports import TEXT_FIELDS, csv_response, export_rows, xlsx_response
 from .register_rows import (
     PER_PAGE,
     RegisterRow,
@@ -255,9 +255,11 @@ def register_list(request):
     rows = register_rows(user, filters, now=now, sort=sort)
     export = request.GET.get("format")
     if export == "csv":
-        return csv_response(export_rows(rows, now))
+        return csv_response(export_rows(rows.export(), now))
     if export == "xlsx":
-        return xlsx_response(export_rows(rows, now, texts=True))
+        return xlsx_response(
+            export_rows(rows.export(texts=TEXT_FIELDS), now, texts=True)
+        )
 
     paginator = RegisterPaginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))

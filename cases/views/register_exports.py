@@ -3,21 +3,25 @@ XLSX, and one case's logbook (``cases.views.logbook``).
 
 The rows are the listing's, so scoped exactly as it is (C4, E4). The XLSX adds
 the texts a clerk reports on (issue 16, item 7): description, cause analysis,
-measures and lessons learned, for each kind whose model keeps them, read for
-exactly the rows exported."""
+measures and lessons learned, for each kind whose model keeps them, read in the
+same query as the rows.
+
+Both are written while the rows are read (issue 15, item 4): the CSV streams,
+the XLSX is written row by row to a temporary file, so an export of 20,000
+cases holds a chunk of rows in memory, never the whole table."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from portal import downloads
 
-from .. import kinds
 from .register_rows import RegisterRow
 
 # The texts the XLSX export adds, by model field: a kind shows those its model
@@ -28,33 +32,17 @@ TEXT_COLUMNS = (
     ("measures", _lazy("Genomen maatregelen")),
     ("lessons_learned", _lazy("Geleerde lessen")),
 )
+TEXT_FIELDS = tuple(name for name, _label in TEXT_COLUMNS)
+
+# Rows read from the database at a time (``QuerySet.iterator``).
+CHUNK_SIZE = 2000
 
 # -- export ------------------------------------------------------------------
 
 
-def _text_fields(spec: kinds.CaseKind) -> list[str]:
-    names = {f.name for f in spec.model._meta.concrete_fields}
-    return [name for name, _label in TEXT_COLUMNS if name in names]
-
-
-def case_texts(values_rows: list[dict]) -> dict[tuple[str, int], dict]:
-    """(kind, pk) -> {field: text} for the exported rows: one query per kind that
-    keeps any of the texts, whatever the number of rows."""
-    wanted: dict[str, list[int]] = {}
-    for values in values_rows:
-        wanted.setdefault(values["row_kind"], []).append(values["row_pk"])
-    texts = {}
-    for key, pks in wanted.items():
-        spec = kinds.by_key(key)
-        fields = _text_fields(spec)
-        if not fields:
-            continue
-        for item in spec.model.objects.filter(pk__in=pks).values("pk", *fields):
-            texts[(key, item.pop("pk"))] = item
-    return texts
-
-
-def export_rows(rows, now, *, texts: bool = False) -> list[list]:
+def export_rows(rows, now, *, texts: bool = False) -> Iterator[list]:
+    """The header, then one line per row of ``rows`` (value rows of the register,
+    with ``row_text_<field>`` for ``texts``), read in chunks while written."""
     header = [
         _("Nummer"),
         _("Soort"),
@@ -71,12 +59,11 @@ def export_rows(rows, now, *, texts: bool = False) -> list[list]:
         _("Herkomst"),
         _("Omgezet in"),
     ]
-    rows = list(rows)
-    extra = {}
     if texts:
         header += [str(label) for _name, label in TEXT_COLUMNS]
-        extra = case_texts(rows)
-    body = []
+    yield header
+    if hasattr(rows, "iterator"):
+        rows = rows.iterator(chunk_size=CHUNK_SIZE)
     for values in rows:
         row = RegisterRow.from_values(values, now)
         deadline = row.open_deadline
@@ -97,10 +84,8 @@ def export_rows(rows, now, *, texts: bool = False) -> list[list]:
             row.result_text,
         ]
         if texts:
-            own = extra.get((row.spec.key, row.pk), {})
-            line += [own.get(name, "") for name, _label in TEXT_COLUMNS]
-        body.append(line)
-    return [header, *body]
+            line += [values.get(f"row_text_{name}", "") for name in TEXT_FIELDS]
+        yield line
 
 
 def local_text(moment: datetime.datetime | None) -> str:
@@ -111,13 +96,15 @@ def _filename(ext: str) -> str:
     return f"casusregister-{timezone.localdate():%Y-%m-%d}.{ext}"
 
 
-def csv_response(table: list[list], *, filename: str | None = None) -> HttpResponse:
+def csv_response(
+    table: Iterable[list], *, filename: str | None = None
+) -> StreamingHttpResponse:
     return downloads.csv_response(table, filename=filename or _filename("csv"))
 
 
 def xlsx_response(
-    table: list[list], *, filename: str | None = None, title: str | None = None
-) -> HttpResponse:
-    return downloads.xlsx_response(
+    table: Iterable[list], *, filename: str | None = None, title: str | None = None
+):
+    return downloads.xlsx_file_response(
         table, filename=filename or _filename("xlsx"), title=title or _("Casusregister")
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,12 +25,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,7 @@ from portal.formatting import format_date, format_moment
 from .. import kinds
 from ..deadlines import LOCAL
 from ..links import case_url
+from ..models import CaseEvent
 from ..selectors import visible_to
 
 PER_PAGE = 50
@@ -201,8 +204,44 @@ def _links(spec: kinds.CaseKind, user) -> dict:
 # -- rows --------------------------------------------------------------------
 
 
-def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime):
-    """The value rows of one kind, filtered; None when the filters exclude it."""
+def _logbook(spec: kinds.CaseKind):
+    """The logbook rows of the outer case (``OuterRef("pk")``), read on the
+    logbook's own index (no join back to the case)."""
+    return CaseEvent.objects.filter(
+        case_type=ContentType.objects.get_for_model(spec.model),
+        case_id=OuterRef("pk"),
+    ).order_by()
+
+
+def _closing(spec: kinds.CaseKind):
+    """When a closed case was closed: its last step into a closed state from an
+    open one (a subquery, so that it is read only for the rows it is asked for;
+    the same moment as ``cases.selectors_figures.closing_moment``)."""
+    closed = closed_states(spec)
+    if not closed:
+        return Value(None, output_field=DateTimeField())
+    last = (
+        _logbook(spec)
+        .filter(to_state__in=closed)
+        .exclude(from_state__in=closed)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return Case(
+        When(state__in=closed, then=Subquery(last, output_field=DateTimeField())),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def _event_count(spec: kinds.CaseKind):
+    counted = _logbook(spec).values("case_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _filtered(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime):
+    """The cases of one kind ``user`` may see under ``filters``, without any of
+    the register's columns; None when the filters exclude the kind."""
     if filters.get("kind", spec.key) != spec.key:
         return None
     qs = visible_to(user, spec.model)
@@ -245,7 +284,29 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
         qs = qs.filter(
             Q(number__icontains=q) | Q(**{f"{spec.client_field}__name__icontains": q})
         )
+    if year := filters.get("closed_year"):
+        qs = qs.alias(row_closed_at=_closing(spec)).filter(
+            row_closed_at__gte=datetime.datetime(year, 1, 1, tzinfo=LOCAL),
+            row_closed_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=LOCAL),
+        )
+    return qs.order_by()
 
+
+def _kind_rows(
+    spec: kinds.CaseKind,
+    user,
+    filters: dict,
+    now: datetime.datetime,
+    *,
+    sort: tuple[str, bool] | None = None,
+    texts: tuple[str, ...] = (),
+):
+    """The value rows of one kind, filtered, with all the register's columns
+    (and the ``texts`` fields as ``row_text_<field>``, empty where the kind has
+    no such field); None when the filters exclude it."""
+    qs = _filtered(spec, user, filters, now)
+    if qs is None:
+        return None
     if spec.register_annotate is not None:
         # The kind's own columns (a mediation: its notary, its uninformed steps).
         qs, responsible = spec.register_annotate(qs)
@@ -262,18 +323,6 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
                 name: Value("", output_field=CharField())
                 for name in ("row_resp_first", "row_resp_last", "row_resp_username")
             }
-    if closed:
-        closing = Max(
-            "events__at",
-            filter=Q(events__to_state__in=closed) & ~Q(events__from_state__in=closed),
-        )
-        row_closed = Case(
-            When(state__in=closed, then=closing),
-            default=None,
-            output_field=DateTimeField(),
-        )
-    else:
-        row_closed = Value(None, output_field=DateTimeField())
     qs = qs.annotate(
         row_kind=Value(spec.key, output_field=CharField()),
         row_pk=F("pk"),
@@ -287,24 +336,141 @@ def _kind_rows(spec: kinds.CaseKind, user, filters: dict, now: datetime.datetime
             if spec.deadline_field
             else Value(None, output_field=DateTimeField())
         ),
-        # The same join as with_uninformed_steps: one pass over the logbook.
-        row_events=Count("events"),
+        row_events=_event_count(spec),
         row_kind_rank=Value(kinds.keys().index(spec.key), output_field=IntegerField()),
         row_state_rank=_rank(spec.model.State.values, "state"),
-        row_closed=row_closed,
+        # The same moment the figures count (cases.selectors_figures).
+        row_closed=_closing(spec),
         **_links(spec, user),
     )
+    # The lead time only to sort on (a row shows it from its dates): otherwise
+    # the closing subquery would be read twice for every row.
     qs = qs.annotate(
-        row_lead=ExpressionWrapper(
-            F("row_closed") - F("row_date"), output_field=DurationField()
+        row_lead=(
+            ExpressionWrapper(
+                F("row_closed") - F("row_date"), output_field=DurationField()
+            )
+            if sort is not None and "row_lead" in SORTS[sort[0]]
+            else Value(None, output_field=DurationField())
         )
     )
-    if year := filters.get("closed_year"):
-        qs = qs.filter(
-            row_closed__gte=datetime.datetime(year, 1, 1, tzinfo=LOCAL),
-            row_closed__lt=datetime.datetime(year + 1, 1, 1, tzinfo=LOCAL),
+    own = {f.name for f in spec.model._meta.concrete_fields}
+    qs = qs.annotate(
+        **{
+            f"row_text_{name}": (
+                F(name) if name in own else Value("", output_field=CharField())
+            )
+            for name in texts
+        }
+    )
+    return qs.order_by().values(*COLUMNS, *(f"row_text_{name}" for name in texts))
+
+
+def _kind_keys(
+    spec: kinds.CaseKind,
+    user,
+    filters: dict,
+    now: datetime.datetime,
+    sort: tuple[str, bool] | None,
+):
+    """The pks of one kind in the register's order, with only the columns that
+    order needs (the closing moment only when sorting on it); None when the
+    filters exclude the kind."""
+    qs = _filtered(spec, user, filters, now)
+    if qs is None:
+        return None
+    columns = {
+        "row_pk": F("pk"),
+        "row_number": F("number"),
+        "row_date": F(spec.date_field),
+    }
+    wanted = set(SORTS[sort[0]]) if sort else set()
+    if "row_client" in wanted:
+        columns["row_client"] = F(f"{spec.client_field}__name")
+    if "row_kind_rank" in wanted:
+        columns["row_kind_rank"] = Value(
+            kinds.keys().index(spec.key), output_field=IntegerField()
         )
-    return qs.order_by().values(*COLUMNS)
+    if "row_state_rank" in wanted:
+        columns["row_state_rank"] = _rank(spec.model.State.values, "state")
+    if wanted & {"row_closed", "row_lead"}:
+        columns["row_closed"] = _closing(spec)
+    qs = qs.annotate(**columns)
+    if "row_lead" in wanted:
+        qs = qs.annotate(
+            row_lead=ExpressionWrapper(
+                F("row_closed") - F("row_date"), output_field=DurationField()
+            )
+        )
+    return qs.order_by(*_ordering(sort))
+
+
+def _union(parts: list):
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+class RegisterRows:
+    """All register rows ``user`` may see under ``filters``, in the order of
+    ``sort``: what the paginator and the exports read.
+
+    The logbook counts, closing moments and links cost a pass over the logbook,
+    so they are computed only for the rows read: ``count()`` is a COUNT of the
+    filtered pks without any column, and a page (``rows[a:b]``) is one UNION
+    whose every kind takes only its first ``b`` pks in the register's order
+    (an index-served subquery; only a sort on the closing date or lead time
+    computes the closing moment of every case to order them). ``export()``
+    reads every row, as a queryset to iterate in chunks."""
+
+    ordered = True  # for the paginator: the order is the register's, never none
+
+    def __init__(self, user, filters: dict, *, now, sort=None):
+        self.user, self.filters, self.now, self.sort = user, filters, now, sort
+        self.specs = [
+            spec
+            for spec in registered_kinds().values()
+            if _filtered(spec, user, filters, now) is not None
+        ]
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            parts = [
+                _filtered(spec, self.user, self.filters, self.now).values("pk")
+                for spec in self.specs
+            ]
+            self._count = _union(parts).count() if parts else 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _rows(self, *, first: int | None = None, texts: tuple[str, ...] = ()):
+        parts = []
+        for spec in self.specs:
+            rows = _kind_rows(
+                spec, self.user, self.filters, self.now, sort=self.sort, texts=texts
+            )
+            if first is not None:
+                keys = _kind_keys(spec, self.user, self.filters, self.now, self.sort)
+                rows = rows.filter(pk__in=keys.values("pk")[:first])
+            parts.append(rows)
+        return _union(parts).order_by(*_ordering(self.sort)) if parts else None
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RegisterRows takes a slice: rows[start:stop]")
+        start, stop = index.start or 0, index.stop
+        if stop is None or start < 0 or stop < start:
+            raise ValueError("RegisterRows takes a bounded slice")
+        if stop == start or not self.specs:
+            return []
+        return list(self._rows(first=stop)[start:stop])
+
+    def export(self, *, texts: tuple[str, ...] = ()):
+        """Every row, with the ``texts`` fields as ``row_text_<field>``: a lazy
+        queryset of dicts (iterate it with ``.iterator()``), or an empty list."""
+        rows = self._rows(texts=texts)
+        return [] if rows is None else rows
 
 
 def register_rows(
@@ -313,20 +479,10 @@ def register_rows(
     *,
     now: datetime.datetime | None = None,
     sort: tuple[str, bool] | None = None,
-):
+) -> RegisterRows:
     """All register rows ``user`` may see under ``filters``, newest first or in
-    the order of ``sort`` (`parse_sort`), as one lazy queryset of dicts (the
-    UNION of the kinds), or an empty list."""
-    now = now or timezone.now()
-    parts = [
-        rows
-        for spec in registered_kinds().values()
-        if (rows := _kind_rows(spec, user, filters, now)) is not None
-    ]
-    if not parts:
-        return []
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return combined.order_by(*_ordering(sort))
+    the order of ``sort`` (`parse_sort`): a `RegisterRows` to page or export."""
+    return RegisterRows(user, filters, now=now or timezone.now(), sort=sort)
 
 
 @dataclass(frozen=True)

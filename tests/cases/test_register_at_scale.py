@@ -9,6 +9,7 @@ their names apart); each role's pages are counted after one warming request.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import replace
@@ -16,9 +17,14 @@ from dataclasses import replace
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from cases.views.register_rows import SORTS, register_rows
 from portal.bench.generate import ROLES, Plan, generate
-from portal.bench.measure import client_for, count_queries, pages_for
+from portal.bench.measure import client_for, count_queries, has_admin, pages_for
 from portal.management.commands import benchmark_register
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +121,77 @@ def test_benchmark_register_runs_and_prints_its_table(monkeypatch, settings, tmp
     assert data["generated"]["cases"] == 200
     assert {r["status"] for r in data["results"]} == {200}
     assert {r["role"] for r in data["results"]} == {k for k, _c, _n in ROLES}
+
+
+# -- the page reads only its own rows; the exports stream (issue 15, item 4) -----
+
+
+ADMIN_ROLES = [key for key, code, _name in ROLES if has_admin(code)]
+
+
+def _keys(rows) -> list[tuple[str, int]]:
+    return [(values["row_kind"], values["row_pk"]) for values in rows]
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_a_page_holds_exactly_the_rows_of_the_full_register_at_its_place_C4(role):
+    """A page computes its logbook counts and closing dates for its own rows only:
+    it must still be the same slice of the same rows, in every order and under
+    the filters, as the register read whole (what the exports read)."""
+    reg = generate(LARGE)
+    user = reg.users[role]
+    now = timezone.now()
+    orders = [None, *[(key, desc) for key in SORTS for desc in (False, True)]]
+    selections = [{}, {"kind": "complaint"}, {"stage": "closed"}, {"year": reg.year}]
+    for filters in selections:
+        for sort in orders:
+            rows = register_rows(user, filters, now=now, sort=sort)
+            whole = list(rows.export().iterator())
+            assert rows.count() == len(whole)
+            for start in (0, 50, 100, max(len(whole) - 30, 0)):
+                page = rows[start : start + 50]
+                assert _keys(page) == _keys(whole[start : start + 50]), (filters, sort)
+                assert page == whole[start : start + 50]
+
+
+def test_the_exports_are_counted_with_the_pages():
+    """The query counts above cover both exports, read to their end."""
+    reg = generate(SMALL)
+    for role in ADMIN_ROLES:
+        pages = {page.key: page for page in pages_for(reg, role)}
+        assert pages["csv"].export
+        assert pages["xlsx"].export
+
+
+def test_the_csv_export_streams_and_the_xlsx_has_its_header_and_rows():
+    reg = generate(SMALL)
+    browser = client_for(reg.users["kwaliteit"])
+    url = reverse("cases_admin:register")
+
+    response = browser.get(url, {"format": "csv"})
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.streaming
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+    response = browser.get(url, {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response.streaming  # a FileResponse over the written file
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    table = [list(row) for row in ws.iter_rows(values_only=True)]
+
+    header = lines[0]
+    assert table[0][: len(header)] == header
+    assert table[0][len(header) :] == [
+        "Omschrijving",
+        "Oorzaakanalyse",
+        "Genomen maatregelen",
+        "Geleerde lessen",
+    ]
+    assert len(table) == len(lines) == reg.counts["cases"] + 1
+    assert [row[0] for row in table[1:]] == [line[0] for line in lines[1:]]
+    assert ws["A1"].font.bold
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:R{len(table)}"
