@@ -402,7 +402,19 @@ def _kind_keys(
                 F("row_closed") - F("row_date"), output_field=DurationField()
             )
         )
-    return qs.order_by(*_ordering(sort))
+    # A column that is one constant for the whole kind (its rank among the
+    # kinds, the rank of a kind's only state) orders nothing within the kind,
+    # and PostgreSQL reads a constant in ORDER BY as a column position.
+    constant = {name for name, value in columns.items() if isinstance(value, Value)}
+    return qs.order_by(
+        *(o for o in _ordering(sort) if _ordered_column(o) not in constant)
+    )
+
+
+def _ordered_column(order) -> str:
+    if isinstance(order, str):
+        return order.lstrip("-")
+    return getattr(order.expression, "name", "")
 
 
 def _union(parts: list):
