@@ -60,14 +60,16 @@ def _logbook(spec: kinds.CaseKind):
     ).order_by()
 
 
-def closing_moment(spec: kinds.CaseKind):
+def closing_moment(spec: kinds.CaseKind, logbook=None):
     """The register's closing moment of a case of ``spec`` as an expression
-    (``register_rows``' ``row_closed``, as a subquery so it can be aggregated)."""
+    (``register_rows``' ``row_closed``, as a subquery so it can be aggregated):
+    its last step into a closed state from an open one. ``logbook``: the outer
+    case's logbook rows, when the caller reads them another way."""
     closed = spec.closed_states()
     if not closed:
         return Value(None, output_field=DateTimeField())
     last = (
-        _logbook(spec)
+        (logbook if logbook is not None else _logbook(spec))
         .filter(to_state__in=closed)
         .exclude(from_state__in=closed)
         .order_by("-at")

@@ -44,6 +44,7 @@ from ..deadlines import LOCAL
 from ..links import case_url
 from ..models import CaseEvent
 from ..selectors import visible_to
+from ..selectors_figures import closing_moment
 
 PER_PAGE = 50
 SOON = datetime.timedelta(days=7)
@@ -214,24 +215,10 @@ def _logbook(spec: kinds.CaseKind):
 
 
 def _closing(spec: kinds.CaseKind):
-    """When a closed case was closed: its last step into a closed state from an
-    open one (a subquery, so that it is read only for the rows it is asked for;
-    the same moment as ``cases.selectors_figures.closing_moment``)."""
-    closed = closed_states(spec)
-    if not closed:
-        return Value(None, output_field=DateTimeField())
-    last = (
-        _logbook(spec)
-        .filter(to_state__in=closed)
-        .exclude(from_state__in=closed)
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    return Case(
-        When(state__in=closed, then=Subquery(last, output_field=DateTimeField())),
-        default=None,
-        output_field=DateTimeField(),
-    )
+    """When a closed case was closed (``selectors_figures.closing_moment``), read
+    on the logbook's own index: a subquery, so that it is read only for the rows
+    it is asked for."""
+    return closing_moment(spec, _logbook(spec))
 
 
 def _event_count(spec: kinds.CaseKind):
