@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run test install install-dev lint format check serve lock clean messages bench
@@ -31,7 +33,7 @@ run: install
 
 test: install
 	PYTHON=$(PYTHON) scripts/check_system.sh test
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== Search backend: conformance with modelsearch's peer suite =="
 	$(BIN)/python -m pytest search/conformance --ds=search.conformance.settings -p no:cacheprovider -q
 
