@@ -510,6 +510,22 @@ def run_search(
     return backend.results_class(backend, compiler)
 
 
+def may_match(query, kind: Kind, backend=None) -> bool:
+    """False only when ``query`` matches nothing of ``kind`` whoever asks, so
+    that a page leaves the kind out before building the user's scope for it
+    (for a restricted user that costs more than the search). Answered by a
+    backend that can tell cheaply (``may_match``, the Whoosh backend); any
+    other backend, and any doubt, answers True: the scoped search decides."""
+    backend = backend or get_search_backend()
+    check = getattr(backend, "may_match", None)
+    if check is None:
+        return True
+    try:
+        return check(query, kind.model)
+    except (NotImplementedError, FilterFieldError):
+        return True
+
+
 def date_ordered(kind: Kind, queryset: QuerySet) -> QuerySet:
     """``queryset`` newest first, in a way the engine can sort by."""
     if kind.date_is_filter_field:

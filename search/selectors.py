@@ -40,6 +40,7 @@ from .scoping import (
     date_ordered,
     kinds_by_key,
     local_year,
+    may_match,
     run_search,
     scoped_queryset,
     search_kinds,
@@ -223,12 +224,18 @@ def site_search(
     filters = {"year": year, "client": client}
     in_kind = [k for k in search_kinds() if kind is None or k.key == kind]
     shown = [k for k in in_kind if not status_kind or k.key == status_kind]
+    # A kind whose index holds no match for the words at all is left out
+    # before the user's scope for it is built (it counts 0 for everyone).
+    possible = {k.key for k in search_kinds() if may_match(parsed.query, k)}
 
     # Per kind, without the status filter: the kind and status facets.
     unfiltered = {}
     counts_by_kind = {}
     statuses = []
     for k in search_kinds():
+        if k.key not in possible:
+            counts_by_kind[k.key] = 0
+            continue
         results = run_search(parsed.query, scope.queryset(k, **filters))
         unfiltered[k.key] = results
         if k.state_field and k in in_kind:
@@ -256,7 +263,9 @@ def site_search(
     ranked = {}
     counts = {}
     for k in shown:
-        if k.key == status_kind:
+        if k.key not in possible:
+            counts[k.key] = 0
+        elif k.key == status_kind:
             queryset = scope.queryset(k, state=state, **filters)
             ranked[k.key] = run_search(parsed.query, queryset)
             counts[k.key] = safe_count(ranked[k.key])
@@ -268,7 +277,14 @@ def site_search(
     result.statuses = _top(statuses, status)
     result.clients = _facets([k for k in shown if counts[k.key]], ranked, year, client)
     result.years = _year_facet(
-        shown, parsed, scope, ranked, counts, year=year, client=client, status=status
+        [k for k in shown if k.key in possible],
+        parsed,
+        scope,
+        ranked,
+        counts,
+        year=year,
+        client=client,
+        status=status,
     )
 
     start, stop = (page - 1) * PAGE_SIZE, page * PAGE_SIZE

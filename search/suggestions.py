@@ -23,7 +23,7 @@ from modelsearch.query import Fuzzy
 from wagtail.search.backends import get_search_backend
 
 from .forms import ParsedQuery, autocomplete_text, clean_text
-from .scoping import run_search, search_kinds
+from .scoping import may_match, run_search, search_kinds
 from .selectors import (
     SNIPPET_TEXT_LIMIT,
     Scope,
@@ -90,8 +90,11 @@ def _closest_visible_word(word: str, scope: Scope, backend) -> str | None:
     typed = fold(word)
     found: dict[str, tuple[int, int]] = {}
     frequency: Counter = Counter()
+    fuzzy = Fuzzy(word)
     for kind in search_kinds():
-        results = run_search(Fuzzy(word), scope.queryset(kind))
+        if not may_match(fuzzy, kind, backend):
+            continue
+        results = run_search(fuzzy, scope.queryset(kind))
         try:
             hits = list(results[:SUGGESTION_HITS])
         except NotImplementedError:
@@ -148,6 +151,8 @@ def did_you_mean(*, parsed: ParsedQuery, scope: Scope) -> str | None:
     if suggested.query is None:
         return None
     for kind in search_kinds():
+        if not may_match(suggested.query, kind, backend):
+            continue
         results = run_search(suggested.query, scope.queryset(kind))
         if safe_count(results):
             return suggested.text

@@ -17,8 +17,10 @@ contents, so this class must stay importable under this module path.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 
+from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.matching import ListMatcher, ReadTooFar
 
@@ -55,6 +57,22 @@ class InlineMatcher(ListMatcher):
             self._i = bisect_left(self._ids, id, self._i)
 
 
+class CachedAutomata(Automata):
+    """Whoosh's fuzzy-term automata, each built once per (word, distance,
+    prefix): a fuzzy search ("Bedoelde u") expands the same word in every
+    field of every kind's index, and building the Levenshtein automaton costs
+    far more than walking a field's words with it. The automaton only depends
+    on the word, and is read-only once built."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def levenshtein_dfa(uterm, maxdist, prefix=0):
+        return Automata.levenshtein_dfa(uterm, maxdist, prefix)
+
+
+_AUTOMATA = CachedAutomata()
+
+
 class PortalCodec(W3Codec):
     """Whoosh 3 with short posting lists inlined in the term table.
 
@@ -64,6 +82,9 @@ class PortalCodec(W3Codec):
     """
 
     inline_limit = INLINE_LIMIT
+
+    def automata(self, storage, segment):
+        return _AUTOMATA
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

@@ -41,6 +41,13 @@ class PortalMethods:
         """``text`` lower-cased without accents, as the index compares words."""
         return analysis.fold(text)
 
+    def may_match(self, query, model) -> bool:
+        """False only when ``query`` matches no document of ``model`` at all,
+        whoever asks: a page can then leave that kind out before it builds the
+        user's scope for it (that costs more than the search). Cheap: it stops
+        at the first matching document."""
+        return self.search(query, model, order_by_relevance=False).matches_any()
+
     def index_counter(self):
         """Counts documents per model for ``manage.py search_status``."""
         from .status import WhooshCounter

@@ -8,6 +8,7 @@ and where confidentiality is kept; the rules are in ``filters``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 
 from django.db.models import Count
@@ -196,6 +197,20 @@ class WhooshSearchResults(BaseSearchResults):
             shared["matched"] = (index, searcher, docs)
         return shared["matched"]
 
+    def matches_any(self) -> bool:
+        """Whether the query matches any document at all: stops at the first
+        match (no counting, no scoring). Only ever answers False when there is
+        no match; a deleted document may make it answer True."""
+        _index, searcher, query, (allowed, excluded) = self._context()
+        if query is NOTHING or allowed == set():
+            return False
+        if allowed is not None or excluded:
+            return bool(self._do_count())
+        if query is EVERY:
+            return searcher.doc_count() > 0
+        leaves = searcher.leaf_searchers()
+        return any(query.matcher(leaf).is_active() for leaf, _offset in leaves)
+
     def _do_count(self):
         _index, _searcher, docs = self._matched()
         total = len(docs)
@@ -289,7 +304,13 @@ def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
         return None, _positive(query.b, searcher, pk_map)
     if isinstance(query, wq.And):
         allowed, excluded = None, set()
-        for child in query.subqueries:
+        # A list of primary keys first: once the allowed set is a few
+        # documents, a further condition (not deleted, a client) is checked
+        # for those documents only, never listed for the whole index.
+        for child in sorted(query.subqueries, key=lambda c: not _pk_terms(c)):
+            if allowed is not None and not _exclusion(child):
+                allowed = _among(child, searcher, allowed)
+                continue
             child_allowed, child_excluded = _materialise(child, searcher, pk_map)
             excluded |= child_excluded
             if child_allowed is not None:
@@ -298,16 +319,49 @@ def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
     return _positive(query, searcher, pk_map), set()
 
 
-def _positive(query, searcher, pk_map) -> set:
-    """The live docnums ``query`` matches."""
+def _pk_terms(query) -> list | None:
+    """The ``pk`` terms of a query that lists primary keys, else None."""
     terms = query.subqueries if isinstance(query, wq.Or) else [query]
     if all(isinstance(t, wq.Term) and t.fieldname == PK for t in terms):
+        return terms
+    return None
+
+
+def _exclusion(query) -> bool:
+    return isinstance(query, wq.AndNot) and query.a is EVERY
+
+
+def _positive(query, searcher, pk_map) -> set:
+    """The live docnums ``query`` matches."""
+    terms = _pk_terms(query)
+    if terms is not None:
         try:
             mapping = pk_map()
         except NotImplementedError:  # an index without documents has no pk column
             return set()
         return {mapping[t.text] for t in terms if t.text in mapping}
     return set(searcher.docs_for_query(query))
+
+
+def _among(query, searcher, docs: set) -> set:
+    """The documents of ``docs`` that ``query`` matches, each found by skipping
+    the query's matcher to it (a few documents among many)."""
+    if query is EVERY or not docs:
+        return set(docs)
+    if query is NOTHING:
+        return set()
+    kept = set()
+    ordered = sorted(docs)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.doc_count_all()
+        matcher = query.matcher(leaf)
+        for docnum in ordered[bisect_left(ordered, offset) : bisect_left(ordered, end)]:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum - offset)
+            if matcher.is_active() and matcher.id() == docnum - offset:
+                kept.add(docnum)
+    return kept
 
 
 def _text(value) -> str:
