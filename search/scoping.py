@@ -300,6 +300,12 @@ def local_year(value) -> int | None:
     return value.year
 
 
+def year_start_utc(year: int) -> datetime.datetime:
+    """1 January ``year``, 00:00 in the portal's time zone, as naive UTC (how
+    the Whoosh backend stores a moment)."""
+    return _year_starts(year, timezone.get_current_timezone_name())
+
+
 @functools.lru_cache(maxsize=256)
 def _year_starts(year: int, zone: str) -> datetime.datetime:
     """1 January ``year``, 00:00 in ``zone``, as a naive UTC datetime."""

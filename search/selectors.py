@@ -44,6 +44,7 @@ from .scoping import (
     run_search,
     scoped_queryset,
     search_kinds,
+    year_start_utc,
 )
 from .words import highlight_words, readable
 
@@ -412,7 +413,15 @@ def _year_facet(kinds, parsed, scope, ranked, counts, *, year, client, status):
             extra = {"state": state} if k.key == status_kind else {}
             queryset = scope.queryset(k, year=None, client=client, **extra)
             results = run_search(parsed.query, queryset)
-        if k.date_is_filter_field:
+        by_year = getattr(results, "facet_by_year", None)
+        counted = (
+            _evaluate(None, by_year, k.date_field, year_start_utc)
+            if k.date_is_filter_field and by_year is not None
+            else None
+        )
+        if counted is not None:
+            years.update(counted)
+        elif k.date_is_filter_field:
             for value, n in safe_facet(results, k.date_field).items():
                 if value is not None:
                     years[local_year(value)] += n

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -23,6 +24,7 @@ from search.scoping import (
     scoped_queryset,
 )
 from search.selectors import Scope
+from tests.search.test_search_page import whoosh_only
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,41 @@ def test_too_many_keys_stay_a_subquery():
     ids[("big",)] = None  # what a set above the limit leaves behind
     assert not isinstance(_materialised(queryset, ids, ("big",)), list)
     assert MATERIALISE_LIMIT >= 1_000
+
+
+@whoosh_only
+def test_the_year_facet_from_the_date_column_puts_each_file_in_its_amsterdam_year(
+    people,
+):
+    """The years of a page's hits are counted from the index's raw date values
+    (no date converted); a moment just before or after midnight on New Year's
+    Eve in Amsterdam lands in the right year, as the per-date way says too."""
+    from modelsearch.index import insert_or_update_object
+
+    from search.forms import parse_query
+    from search.scoping import run_search, year_start_utc
+    from search.selectors import safe_facet, site_search
+
+    client = Client.objects.create(name="Bakkerij Veld", region="UT", city="Utrecht")
+    moments = {
+        # UTC moment: its year in Amsterdam
+        datetime.datetime(2025, 12, 31, 22, 59, tzinfo=datetime.UTC): 2025,
+        datetime.datetime(2025, 12, 31, 23, 0, tzinfo=datetime.UTC): 2026,
+        datetime.datetime(2026, 6, 30, 21, 59, tzinfo=datetime.UTC): 2026,
+        datetime.datetime(2023, 3, 1, 12, 0, tzinfo=datetime.UTC): 2023,
+    }
+    for n, moment in enumerate(moments):
+        evidence = _file(client, f"jaarstuk-{n}.pdf", f"{n}".encode(), people["qo"])
+        EvidenceFile.objects.filter(pk=evidence.pk).update(uploaded_at=moment)
+        insert_or_update_object(EvidenceFile.objects.get(pk=evidence.pk))
+    page = site_search(user=people["office"], parsed=parse_query("inhoud"))
+    assert {int(v.value): v.count for v in page.years} == {2026: 2, 2025: 1, 2023: 1}
+
+    results = run_search(
+        parse_query("inhoud").query,
+        Scope(people["office"]).queryset(kind_of_model(EvidenceFile)),
+    )
+    per_date: Counter = Counter()
+    for value, n in safe_facet(results, "uploaded_at").items():
+        per_date[local_year(value)] += n
+    assert results.facet_by_year("uploaded_at", year_start_utc) == per_date

@@ -8,6 +8,7 @@ and where confidentiality is kept; the rules are in ``filters``.
 
 from __future__ import annotations
 
+import datetime
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 
@@ -242,6 +243,53 @@ class WhooshSearchResults(BaseSearchResults):
             counts = _facet_from_terms(reader, name, whoosh_field, spec, docs)
         counts.sort(key=lambda item: -item[1])
         return OrderedDict(counts)
+
+    def facet_by_year(self, field_name, year_start):
+        """Hits per year of a date field, or None where this cannot be read
+        from the field's column (then ``facet`` and the caller's own years).
+        ``year_start(year)`` is the moment the year starts as a naive UTC
+        datetime (for a date field: 1 January, whatever the time zone). The
+        matched documents' column values are sorted once and the years'
+        starts looked up in them: no date is converted."""
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            return None
+        index, searcher, docs = self._matched()
+        if not docs:
+            return Counter()
+        name = filter_field_name(compiler.queryset.model, field)
+        spec = index.layout.specs.get(name)
+        if spec is None or spec.multi or spec.vtype not in ("date", "datetime"):
+            return None
+        reader = searcher.reader()
+        whoosh_field = reader.schema[name]
+        if not isinstance(whoosh_field.column_type, NumericColumn):
+            return None
+        column = reader.column_reader(name, translate=False)
+        default = whoosh_field.column_type._default
+        raw = sorted(v for v in map(column.__getitem__, docs) if v != default)
+        if not raw:
+            return Counter()
+
+        def start(year):
+            if spec.vtype == "date":
+                return datetime.datetime(year, 1, 1)  # noqa: DTZ001 (stored naive)
+            return year_start(year)
+
+        first = whoosh_field.from_column_value(raw[0]).year - 1
+        last = whoosh_field.from_column_value(raw[-1]).year + 1
+        bounds = [
+            bisect_left(raw, whoosh_field.to_column_value(start(year)))
+            for year in range(first, last + 2)
+        ]
+        return Counter(
+            {
+                year: bounds[i + 1] - bounds[i]
+                for i, year in enumerate(range(first, last + 1))
+                if bounds[i + 1] > bounds[i]
+            }
+        )
 
     def _facet_in_database(self, index, searcher, docs, field_name):
         pk_column = index.store.pk_column(searcher)
