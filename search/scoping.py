@@ -345,6 +345,12 @@ def scoped_queryset(
     hidden = None  # the copies of a file the user sees elsewhere (no grants)
     if model is EvidenceFile:
         if restricted:
+            # The copies are compared among the files the user may see; as a
+            # list of keys (once per request) that comparison is a small query
+            # instead of the permission conditions written out twice.
+            seen = _materialised(inner, ids, ("visible", kind.key))
+            if isinstance(seen, list):
+                inner = model.objects.filter(pk__in=seen)
             inner = _one_copy_per_file(inner)
         else:
             hidden = _other_copies(visible)

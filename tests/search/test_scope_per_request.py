@@ -165,3 +165,29 @@ def test_the_year_facet_from_the_date_column_puts_each_file_in_its_amsterdam_yea
     for value, n in safe_facet(results, "uploaded_at").items():
         per_date[local_year(value)] += n
     assert results.facet_by_year("uploaded_at", year_start_utc) == per_date
+
+
+@whoosh_only
+def test_a_restricted_user_also_gets_one_result_per_file(people):
+    """For a restricted user the copies are compared among the files he may see
+    (a list of keys read once per request): the copy kept with a case wins over
+    the same file in the dossier; another name is another file."""
+    from cases.services import dossier_access_grant
+    from search.forms import parse_query
+    from search.selectors import site_search
+    from tests.search.test_search_page import make_complaint, make_evidence
+
+    office, assessor = people["office"], people["assessor"]
+    anker = Client.objects.create(name="Het Anker", region="UT", city="Utrecht")
+    complaint = make_complaint(
+        anker, "Rapport te laat.", office=office, quality=people["qo"]
+    )
+    text = "Procedure P-07 als PDF: de wulpenregel geldt."
+    kept = make_evidence(anker, "P-07.txt", text, by=office, case=complaint)
+    make_evidence(anker, "P-07.txt", text, by=office)
+    renamed = make_evidence(anker, "P-07 oud.txt", text, by=office)
+    assert site_search(user=assessor, parsed=parse_query("wulpenregel")).total == 0
+    dossier_access_grant(client=anker, user=assessor, by=people["qo"], reason="t")
+    page = site_search(user=assessor, parsed=parse_query("wulpenregel"))
+    assert page.total == 2
+    assert {h.obj.pk for h in page.hits} == {kept.pk, renamed.pk}
