@@ -67,6 +67,16 @@ def _stop_words(language: str) -> frozenset[str]:
     return frozenset(fold(word) for word in stopwords_for_language(language))
 
 
+def stemmer(language: str = DEFAULT_LANGUAGE) -> Callable[[str], str]:
+    """The memoised stemmer of ``language`` (identity where there is none)."""
+    return _stem_function(language, STEM_CACHE_SIZE)
+
+
+def stop_words(language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    """The folded stop words of ``language``."""
+    return _stop_words(language)
+
+
 class LanguageFilter(Filter):
     """Fold, drop stop words and stem each token in one pass.
 
@@ -177,5 +187,7 @@ __all__ = [
     "autocomplete_analyzer",
     "autocomplete_query_analyzer",
     "fold",
+    "stemmer",
+    "stop_words",
     "text_analyzer",
 ]
