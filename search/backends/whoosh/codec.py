@@ -9,7 +9,11 @@ but the stock writer never does it (``finish_postings`` calls a misspelled
 ``set_inline``), so the path is unused upstream: its ``ListMatcher`` loses the
 term statistics when copied. :class:`PortalCodec` inlines lists of up to
 ``INLINE_LIMIT`` postings (written by :class:`~.writer.FastSegmentWriter`) and
-reads them with :class:`InlineMatcher`, which keeps them.
+reads them with :class:`InlineMatcher`, which keeps them. Longer lists are read
+block by block as Whoosh does, by :class:`BlockMatcher`, which finds a document
+inside a block by bisection instead of stepping posting by posting (a
+restricted user's search skips every posting list to the few documents he may
+see), and lists a block's documents at once.
 
 The codec object is pickled into every segment of the index's table of
 contents, so this class must stay importable under this module path.
@@ -21,7 +25,7 @@ import functools
 from bisect import bisect_left
 
 from whoosh.codec.base import Automata
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.matching import ListMatcher, ReadTooFar
 
 #: Posting lists of at most this many documents are stored in the term table.
@@ -55,6 +59,41 @@ class InlineMatcher(ListMatcher):
             raise ReadTooFar
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
+
+
+class BlockMatcher(W3LeafMatcher):
+    """Whoosh 3's block reader, with ``skip_to`` and ``all_ids`` per block.
+
+    The stock reader skips whole blocks by their highest document number,
+    then walks the block one posting at a time (three method calls each);
+    here the block's document numbers, decoded once anyway, are bisected.
+    The same postings, in the same order, at the same positions."""
+
+    def skip_to(self, targetid):
+        if not self.is_active():
+            raise ReadTooFar
+        if self._ids is None:
+            self._read_ids()
+        if targetid <= self._ids[self._i]:
+            return
+        while targetid > self._maxid:
+            if self._lastblock:
+                self._atend = True
+                return
+            self._next_block()
+            self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+        if self._i >= self._blocklength:  # only if the block's maximum lied
+            self._i = self._blocklength - 1
+            self.next()
+
+    def all_ids(self):
+        while self.is_active():
+            if self._ids is None:
+                self._read_ids()
+            yield from self._ids[self._i : self._blocklength]
+            self._i = self._blocklength - 1
+            self.next()
 
 
 class CachedAutomata(Automata):
@@ -98,4 +137,5 @@ class PortalCodec(W3Codec):
                 term=term,
                 terminfo=terminfo,
             )
-        return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return BlockMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
