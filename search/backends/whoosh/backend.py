@@ -7,6 +7,7 @@ and they stay importable from here, where they used to live.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from modelsearch.backends.base import BaseSearchBackend, get_model_root
@@ -18,6 +19,13 @@ from .portal import PortalMethods
 from .results import WhooshSearchResults
 from .schema import IndexLayout
 from .storage import close_searchers
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(root, language: str) -> IndexLayout:
+    """What an index of ``root`` holds depends only on the models (fixed once
+    Django has loaded them) and the language."""
+    return IndexLayout(root, language)
 
 
 class WhooshSearchBackend(PortalMethods, BaseSearchBackend):
@@ -52,13 +60,13 @@ class WhooshSearchBackend(PortalMethods, BaseSearchBackend):
         self.language = params.pop("LANGUAGE", DEFAULT_LANGUAGE)
         self.lock_timeout = float(params.pop("LOCK_TIMEOUT", 10.0))
         self.limitmb = int(params.pop("LIMITMB", 128))
-        self._layouts: dict[type, IndexLayout] = {}
         self._indexes: dict[type, WhooshIndex] = {}
 
     def layout_for(self, root) -> IndexLayout:
-        if root not in self._layouts:
-            self._layouts[root] = IndexLayout(root, self.language)
-        return self._layouts[root]
+        """The layout of ``root``'s index, one per process: modelsearch makes
+        a new backend object for every ``get_search_backend()``, and deriving
+        the fields and schema of a hierarchy costs more than a small search."""
+        return _layout(root, self.language)
 
     def get_index_for_model(self, model) -> WhooshIndex:
         root = get_model_root(model)

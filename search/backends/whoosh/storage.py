@@ -167,11 +167,27 @@ class IndexStore:
                 if entry is not None:
                     entry["searcher"].close()
                     del cache[self.path]
-                searcher = self.open().searcher()
-                cache[self.path] = {"signature": signature, "searcher": searcher}
+                ix = self.open()
+                # Read before the searcher opens: a commit in between only
+                # makes the next call refresh once more.
+                generation = ix.latest_generation()
+                searcher = ix.searcher()
+                cache[self.path] = {
+                    "signature": signature,
+                    "searcher": searcher,
+                    "generation": generation,
+                }
                 return searcher
             searcher = entry["searcher"]
+            # The folder's newest table of contents (a listing): Whoosh's own
+            # ``refresh`` reads and unpickles the table of contents (schema
+            # and analysers included) whenever the reader's generation is not
+            # the newest, which for an index without segments is every time.
+            generation = searcher._ix.latest_generation()
+            if generation == entry.get("generation"):
+                return searcher
             fresh = searcher.refresh()
+            entry["generation"] = generation
             if fresh is not searcher:
                 entry["searcher"] = fresh
                 entry.pop("pk_map", None)

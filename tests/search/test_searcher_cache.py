@@ -1,0 +1,75 @@
+"""A search reuses its thread's searcher while the index has not changed, and
+sees a change at the next search (issue 15: each search used to re-read the
+index's table of contents, schema and analysers unpickled, and each backend
+object rebuilt the index layout)."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.search.backends import get_search_backend
+from whoosh.index import TOC
+
+from cases.models import Client
+from tests.factories import ClientFactory
+from tests.search.test_search_page import whoosh_only
+
+pytestmark = pytest.mark.django_db
+
+
+def names(found) -> set[str]:
+    return {client.name for client in found}
+
+
+@whoosh_only
+@pytest.mark.parametrize("documents", [0, 1])
+def test_an_unchanged_index_is_searched_without_reading_its_table_of_contents(
+    monkeypatch, documents
+):
+    # Without documents (a kind nobody has used yet) Whoosh's own refresh
+    # re-read the table of contents at every search.
+    backend = get_search_backend()
+    for _ in range(documents):
+        backend.add(ClientFactory(name="Kwekerij Gierzwaluw"))
+    assert backend.search("gierzwaluw", Client).count() == documents
+    store = backend.get_index_for_model(Client).store
+    searcher = store.searcher()
+
+    reads = []
+    original = TOC.read.__func__
+
+    def counting(cls, *args, **kwargs):
+        reads.append(args)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(TOC, "read", classmethod(counting))
+    for _ in range(3):
+        assert store.searcher() is searcher
+        found = get_search_backend().search("gierzwaluw", Client)
+        assert found.count() == documents
+    assert reads == []
+
+
+@whoosh_only
+def test_a_change_to_the_index_counts_at_the_next_search():
+    backend = get_search_backend()
+    first = ClientFactory(name="Kwekerij Gierzwaluw")
+    backend.add(first)
+    store = backend.get_index_for_model(Client).store
+    before = store.searcher()
+    assert names(backend.search("kwekerij", Client)) == {"Kwekerij Gierzwaluw"}
+
+    backend.add(ClientFactory(name="Kwekerij Boomvalk"))
+    assert store.searcher() is not before
+    assert names(backend.search("kwekerij", Client)) == {
+        "Kwekerij Gierzwaluw",
+        "Kwekerij Boomvalk",
+    }
+    backend.delete(first)
+    assert names(backend.search("kwekerij", Client)) == {"Kwekerij Boomvalk"}
+
+
+@whoosh_only
+def test_every_backend_object_shares_the_layout_of_an_index():
+    one, two = get_search_backend(), get_search_backend()
+    assert one is not two
+    assert one.layout_for(Client) is two.layout_for(Client)
