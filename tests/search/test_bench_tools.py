@@ -104,3 +104,39 @@ def _enter(url: str) -> None:
 def test_the_peer_database_must_be_postgresql():
     with pytest.raises(CommandError, match="PostgreSQL-adres"):
         _enter("sqlite:///tmp/x.sqlite3")
+
+
+def test_the_bare_reference_reads_the_index_as_stock_whoosh(tmp_path):
+    """The benchmark's "bare Whoosh" reads the portal's index files through
+    Whoosh 3's own codec (not the portal's faster readers), and finds what the
+    portal's codec finds."""
+    from whoosh import fields, index
+    from whoosh import query as wq
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from search.backends.whoosh.bench.queries import stock_searcher
+    from search.backends.whoosh.codec import PortalCodec
+    from search.backends.whoosh.writer import FastSegmentWriter
+
+    ix = index.create_in(str(tmp_path), fields.Schema(t=fields.TEXT(phrase=True)))
+    for commit in range(2):
+        writer = FastSegmentWriter(ix, limitmb=16, bulk=True)
+        for i in range(400):
+            writer.add_document(t=f"klacht zaak{i % 7} brief{commit} uniek{commit}x{i}")
+        writer.commit(merge=False)
+    portal = ix.searcher()
+    stock = stock_searcher(ix)
+    assert all(isinstance(s.codec(), PortalCodec) for s in ix._segments())
+    readers = [r for r, _offset in stock.reader().leaf_readers()]
+    assert len(readers) == 2
+    assert all(type(r._codec) is W3Codec for r in readers)
+    for query in (
+        wq.Term("t", "klacht"),
+        wq.And([wq.Term("t", "zaak3"), wq.Term("t", "brief1")]),
+        wq.Term("t", "uniek0x5"),
+        wq.Phrase("t", ["zaak2", "brief0"]),
+    ):
+        ours = [(h.docnum, round(h.score, 6)) for h in portal.search(query, limit=20)]
+        theirs = [(h.docnum, round(h.score, 6)) for h in stock.search(query, limit=20)]
+        assert ours == theirs
+        assert ours

@@ -1,7 +1,8 @@
 """The query phase of the benchmark: one query for one user, three engines.
 
 Each query is answered by the portal's Whoosh backend, by a bare Whoosh searcher
-with an equivalent filter (the reference) and by the database backend, and timed
+with an equivalent filter (the reference: stock Whoosh reading the same index
+files with its own codec, :func:`stock_searcher`) and by the database backend, and timed
 interleaved per query, user and engine, so that a busy machine slows every engine
 alike. Apart from the indexing phases (``harness``) because these run in the
 measuring process itself, against the indexes those phases left behind.
@@ -27,6 +28,30 @@ def percentile(values, q: float) -> float:
         return 0.0
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def stock_searcher(ix):
+    """A searcher on ``ix`` that reads it as stock Whoosh does: every segment
+    through Whoosh 3's own codec, not the portal's (``codec.PortalCodec``,
+    pickled into the segments, with its inline and block readers). The files
+    are standard Whoosh 3, so this is what Whoosh itself makes of them: the
+    floor the portal's read path is compared with."""
+    import copy
+
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    toc = ix._read_toc()
+    readers = []
+    for segment in toc.segments:
+        stock = copy.copy(segment)
+        stock._codec = W3Codec()
+        readers.append(
+            SegmentReader(ix.storage, toc.schema, stock, generation=toc.generation)
+        )
+    reader = readers[0] if len(readers) == 1 else MultiReader(readers)
+    return Searcher(reader, fromindex=ix)
 
 
 class TimedOut(Exception):
@@ -64,7 +89,7 @@ class Engines:
         backend = get_search_backend("default")
         self.backends["portaal-whoosh"] = backend
         index = backend.get_index_for_model(EvidenceFile)
-        self.searcher = index.store.open().searcher()
+        self.searcher = stock_searcher(index.store.open())
         self.pk_column = self.searcher.reader().column_reader("pk")
         fields = index.layout.text_fields()
         analyzer = text_analyzer(backend.language)
