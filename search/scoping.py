@@ -350,8 +350,12 @@ def scoped_queryset(
             # instead of the permission conditions written out twice.
             seen = _materialised(inner, ids, ("visible", kind.key))
             if isinstance(seen, list):
-                inner = model.objects.filter(pk__in=seen)
-            inner = _one_copy_per_file(inner)
+                key = ("one copy", kind.key)
+                if key not in ids:
+                    ids[key] = _one_copy_each(seen)
+                inner = model.objects.filter(pk__in=ids[key])
+            else:
+                inner = _one_copy_per_file(inner)
         else:
             hidden = _other_copies(visible)
     engine: dict = dict(kind.engine_filters)
@@ -416,6 +420,32 @@ def _one_copy_per_file(visible: QuerySet) -> QuerySet:
     one only in the dossier, then the newest."""
     ranked, better = _copies(visible)
     return ranked.filter(~Exists(better))
+
+
+def _one_copy_each(pks: list) -> list:
+    """:func:`_one_copy_per_file` for the files of ``pks`` (the keys a user
+    may see, a list of at most :data:`MATERIALISE_LIMIT`), decided here from one
+    read of those rows. In the database the copy check looked the whole list up
+    again for every file (SQLite: a million index searches for 1,000 files,
+    0.4 s). The same rule: a file is left out when a copy of it among ``pks``
+    (same SHA-256, same name, not deleted) says more (kept with a case) or as
+    much and is newer (higher key); a deleted file never counts as a copy."""
+    fields = [kind.key for kind in case_kinds.all_kinds()]
+    rows = EvidenceFile.objects.filter(pk__in=pks).values_list(
+        "pk", "sha256", "original_name", "deleted_at", *fields
+    )
+    ranked = []
+    best: dict[tuple, tuple] = {}
+    for pk, sha256, name, deleted_at, *cases in rows:
+        rank = (1 if any(case is not None for case in cases) else 0, pk)
+        # NULL equals nothing in SQL, so a file without hash or name has no copy.
+        same = None if sha256 is None or name is None else (sha256, name)
+        ranked.append((rank, same))
+        if same is not None and deleted_at is None:
+            best[same] = max(best.get(same, rank), rank)
+    return [
+        rank[1] for rank, same in ranked if same is None or best.get(same, rank) <= rank
+    ]
 
 
 def _other_copies(visible: QuerySet) -> QuerySet:

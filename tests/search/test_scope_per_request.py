@@ -19,12 +19,14 @@ from cases.models import Client, EvidenceFile
 from search.scoping import (
     MATERIALISE_LIMIT,
     _materialised,
+    _one_copy_each,
+    _one_copy_per_file,
     kind_of_model,
     local_year,
     scoped_queryset,
 )
 from search.selectors import Scope
-from tests.search.test_search_page import whoosh_only
+from tests.search.test_search_page import make_signal, whoosh_only
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +84,40 @@ def test_someone_who_sees_every_file_loses_only_the_repeated_copies(people):
     scoped = scoped_queryset(kind, office, ids={})
     assert set(scoped) == {once, newer, other_name}
     assert older not in scoped
+
+
+def test_one_copy_per_file_from_a_list_of_keys_is_the_databases_rule(people):
+    """A restricted user's files (a list of keys) get the rule decided in
+    Python from one read of the rows; the database's rule (NOT EXISTS a better
+    copy) says the same for every subset of files one may see: copies kept
+    with a case win, then the newest; deleted files are no better copy; the
+    same bytes under another name stay apart."""
+    import random
+
+    client = Client.objects.create(name="Bakkerij Veld", region="UT", city="Utrecht")
+    office = people["office"]
+    signal = make_signal(client, "Telefoon.", by=office)
+    files = []
+    for i in range(24):
+        extra = {}
+        if i % 3 == 0:
+            extra["signal"] = signal
+        if i % 5 == 0:
+            extra["deleted_at"] = timezone.now()
+        name = ["rapport.pdf", "kopie.pdf"][i % 4 == 1]
+        body = [b"een", b"twee", b"drie"][i % 3 if i < 18 else 0]
+        files.append(_file(client, name, body, office, **extra).pk)
+    rng = random.Random(4)  # noqa: S311
+    subsets = [files]
+    subsets += [rng.sample(files, rng.randint(1, len(files))) for _ in range(25)]
+    kept_somewhere = set()
+    for pks in subsets:
+        database = _one_copy_per_file(EvidenceFile.objects.filter(pk__in=pks))
+        expected = sorted(database.values_list("pk", flat=True))
+        assert sorted(_one_copy_each(pks)) == expected
+        kept_somewhere.update(set(pks) - set(expected))
+    assert kept_somewhere  # the rule did leave copies out
+    assert _one_copy_each([]) == []
 
 
 def test_a_restriction_is_read_once_per_request(people):
