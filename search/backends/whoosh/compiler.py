@@ -23,7 +23,7 @@ from modelsearch.query import (
 from whoosh import query as wq
 
 from .analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
-from .combine import EVERY, NOTHING, and_, not_, or_
+from .combine import EVERY, NOTHING, AndNot, and_, not_, or_
 from .filters import FilterTranslation, Untranslatable
 from .mapping import filter_field_name
 from .schema import PK, PK_NUMBER
@@ -116,7 +116,7 @@ class WhooshSearchQueryCompiler(FilterTranslation, BaseSearchQueryCompiler):
                 if excluded is EVERY:
                     return NOTHING
                 if excluded is not NOTHING:
-                    compiled = wq.AndNot(compiled, excluded)
+                    compiled = AndNot(compiled, excluded)
             return compiled
         if isinstance(query, Or):
             return or_([self._compile(sub) for sub in query.subqueries])
