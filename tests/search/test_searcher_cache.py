@@ -73,3 +73,35 @@ def test_every_backend_object_shares_the_layout_of_an_index():
     one, two = get_search_backend(), get_search_backend()
     assert one is not two
     assert one.layout_for(Client) is two.layout_for(Client)
+
+
+@whoosh_only
+def test_a_filters_documents_are_kept_with_the_searcher_until_the_index_changes():
+    """ "Not deleted" holds for nearly every file: its documents are listed once
+    per searcher, not at every search; a change to the index lists them anew."""
+    from whoosh import query as wq
+
+    backend = get_search_backend()
+    backend.add(ClientFactory(name="Kwekerij Gierzwaluw"))
+    store = backend.get_index_for_model(Client).store
+    searcher = store.searcher()
+    every_client = wq.Term("x_ct", "cases_client")
+    first = store.filter_docs(searcher, every_client)
+    assert len(first) == 1
+    assert store.filter_docs(searcher, every_client) is first
+    for change in (lambda: first.add(99), lambda: first.update({99})):
+        with pytest.raises(TypeError):
+            change()  # shared: never to be changed by a caller
+    with pytest.raises(TypeError):
+        first -= set(first)
+    assert len(first) == 1
+    assert first - set(first) == set()  # a copy may be made
+    assert 99 in first | {99}
+
+    backend.add(ClientFactory(name="Kwekerij Boomvalk"))
+    fresh = store.searcher()
+    assert fresh is not searcher
+    again = store.filter_docs(fresh, every_client)
+    assert len(again) == 2
+    assert again is not first
+    assert store.filter_docs(fresh, every_client) is again

@@ -74,7 +74,10 @@ class WhooshSearchResults(BaseSearchResults):
         # Materialised here (not by Whoosh) because Whoosh treats an empty
         # filter set as "no filter": that would leak every document.
         allowed, excluded = _materialise(
-            engine_filter, searcher, lambda: index.store.pk_to_docnum(searcher)
+            engine_filter,
+            searcher,
+            lambda: index.store.pk_to_docnum(searcher),
+            lambda query: index.store.filter_docs(searcher, query),
         )
         if allowed is not None:
             return allowed - excluded, set()
@@ -434,7 +437,7 @@ def _facet_from_column(reader, name, whoosh_field, spec, docs) -> list:
     return counts
 
 
-def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
+def _materialise(query, searcher, pk_map, docs_for=None) -> tuple[set | None, set]:
     """A translated filter as (allowed docnums or None for all, excluded
     docnums). "Not X" becomes an exclusion, so that "every file but the few
     repeated copies" costs the few; a set of primary keys is looked up in the
@@ -444,7 +447,7 @@ def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
     if query is NOTHING:
         return set(), set()
     if isinstance(query, wq.AndNot) and query.a is EVERY:
-        return None, _positive(query.b, searcher, pk_map)
+        return None, _positive(query.b, searcher, pk_map, docs_for)
     if isinstance(query, wq.And):
         allowed, excluded = None, set()
         # A list of primary keys first: once the allowed set is a few
@@ -454,12 +457,14 @@ def _materialise(query, searcher, pk_map) -> tuple[set | None, set]:
             if allowed is not None and not _exclusion(child):
                 allowed = _among(child, searcher, allowed)
                 continue
-            child_allowed, child_excluded = _materialise(child, searcher, pk_map)
+            child_allowed, child_excluded = _materialise(
+                child, searcher, pk_map, docs_for
+            )
             excluded |= child_excluded
             if child_allowed is not None:
                 allowed = child_allowed if allowed is None else allowed & child_allowed
         return allowed, excluded
-    return _positive(query, searcher, pk_map), set()
+    return _positive(query, searcher, pk_map, docs_for), set()
 
 
 def _pk_terms(query) -> list | None:
@@ -474,8 +479,10 @@ def _exclusion(query) -> bool:
     return isinstance(query, wq.AndNot) and query.a is EVERY
 
 
-def _positive(query, searcher, pk_map) -> set:
-    """The live docnums ``query`` matches."""
+def _positive(query, searcher, pk_map, docs_for=None) -> set:
+    """The live docnums ``query`` matches (``docs_for(query)``, when given,
+    lists them: the index store keeps a filter's documents with its searcher;
+    the result is then shared, never to be changed)."""
     terms = _pk_terms(query)
     if terms is not None:
         try:
@@ -483,6 +490,8 @@ def _positive(query, searcher, pk_map) -> set:
         except NotImplementedError:  # an index without documents has no pk column
             return set()
         return {mapping[t.text] for t in terms if t.text in mapping}
+    if docs_for is not None:
+        return docs_for(query)
     return set(searcher.docs_for_query(query))
 
 

@@ -42,6 +42,22 @@ META_FILE = "modelsearch-schema.json"
 
 _local = threading.local()
 
+#: Filters whose documents are kept per searcher (see ``filter_docs``).
+FILTER_DOCS_KEPT = 16
+
+
+class SharedDocs(set):
+    """A set of docnums shared by every search of a thread's searcher: it
+    refuses to be changed (a ``set``, not a ``frozenset``, because Whoosh's
+    ``filter=`` accepts only the former)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("SharedDocs is shared between searches: copy it first.")
+
+    add = discard = remove = pop = clear = update = _refuse
+    intersection_update = difference_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse
+
 
 def _cache() -> dict:
     cache = getattr(_local, "searchers", None)
@@ -192,6 +208,7 @@ class IndexStore:
                 entry["searcher"] = fresh
                 entry.pop("pk_map", None)
                 entry.pop("pk_column", None)
+                entry.pop("filter_docs", None)
             return fresh
         except (SearchIndexMissing, SearchIndexOutdated, SearchIndexCorrupt):
             raise
@@ -212,6 +229,23 @@ class IndexStore:
                 column = entry["pk_column"] = searcher.reader().column_reader("pk")
             return column
         return searcher.reader().column_reader("pk")
+
+    def filter_docs(self, searcher, query) -> set:
+        """The live docnums a filter ``query`` matches in the searcher's
+        reader, kept with that searcher (for this thread, until the index
+        changes): a filter that holds for nearly every document ("not
+        deleted") is listed once, not at every search. Never a user's scope:
+        the index's own terms only, the same for everyone."""
+        entry = _cache().get(self.path)
+        if entry is None or entry["searcher"] is not searcher:
+            return set(searcher.docs_for_query(query))
+        cache = entry.setdefault("filter_docs", {})
+        docs = cache.get(query)
+        if docs is None:
+            if len(cache) >= FILTER_DOCS_KEPT:
+                cache.clear()
+            docs = cache[query] = SharedDocs(searcher.docs_for_query(query))
+        return docs
 
     def pk_to_docnum(self, searcher) -> dict[str, int]:
         """Map stored pk -> live docnum for the searcher's reader (cached)."""
