@@ -105,3 +105,47 @@ def test_a_filters_documents_are_kept_with_the_searcher_until_the_index_changes(
     assert len(again) == 2
     assert again is not first
     assert store.filter_docs(fresh, every_client) is again
+
+
+@whoosh_only
+def test_only_the_indexs_own_filters_are_kept_never_a_users(people, monkeypatch):
+    """ "Not deleted" is listed once for two searches; a filter with a value
+    from a user's request (a client chosen in a facet) is listed per search."""
+    from whoosh.searching import Searcher
+
+    from cases.models import EvidenceFile
+    from tests.search.test_search_page import make_evidence
+
+    office = people["office"]
+    one = ClientFactory(name="Bakkerij Veld")
+    two = ClientFactory(name="Garage Oost")
+    make_evidence(one, "verslag.txt", "De weegschaal is geijkt.", by=office)
+    make_evidence(two, "rapport.txt", "De weegschaal wijkt af.", by=office)
+    listed = []
+    original = Searcher.docs_for_query
+
+    def counting(self, query, *args, **kwargs):
+        listed.append(repr(query))
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "docs_for_query", counting)
+    backend = get_search_backend()
+    live = EvidenceFile.objects.filter(deleted_at__isnull=True)
+    for _ in range(2):
+        assert backend.search("weegschaal", live).count() == 2
+    assert sum("x_nulls" in q for q in listed) == 1
+    for _ in range(2):
+        chosen = EvidenceFile.objects.filter(client=one)
+        found = backend.search("weegschaal", chosen)
+        assert [f.client_id for f in found] == [one.pk]
+    store = backend.get_index_for_model(EvidenceFile).store
+    kept = _cache_entry(store).get("filter_docs", {})
+    assert kept
+    assert all(q.fieldname in ("x_nulls", "x_ct") for q in kept)
+    assert sum("client" in q for q in listed) == 2  # listed for each search
+
+
+def _cache_entry(store) -> dict:
+    from search.backends.whoosh.storage import _cache
+
+    return _cache()[store.path]

@@ -22,7 +22,7 @@ from .combine import EVERY, NOTHING
 from .docset import restrict
 from .filters import Untranslatable
 from .mapping import filter_field_name, from_index_value
-from .schema import PK
+from .schema import CONTENT_TYPES, NULLS, PK
 
 #: Allowed sets smaller than this share of the index are intersected inside
 #: the matcher (see ``docset``); larger ones use Whoosh's ``filter=``.
@@ -480,9 +480,9 @@ def _exclusion(query) -> bool:
 
 
 def _positive(query, searcher, pk_map, docs_for=None) -> set:
-    """The live docnums ``query`` matches (``docs_for(query)``, when given,
-    lists them: the index store keeps a filter's documents with its searcher;
-    the result is then shared, never to be changed)."""
+    """The live docnums ``query`` matches. ``docs_for(query)``, when given,
+    lists a structural filter's (``_structural``): the index store keeps
+    those with its searcher; the result is then shared, never to be changed."""
     terms = _pk_terms(query)
     if terms is not None:
         try:
@@ -490,9 +490,17 @@ def _positive(query, searcher, pk_map, docs_for=None) -> set:
         except NotImplementedError:  # an index without documents has no pk column
             return set()
         return {mapping[t.text] for t in terms if t.text in mapping}
-    if docs_for is not None:
+    if docs_for is not None and _structural(query):
         return docs_for(query)
     return set(searcher.docs_for_query(query))
+
+
+def _structural(query) -> bool:
+    """A filter on the index's own structure, the same for every user: one
+    model of a hierarchy, a field without a value ("not deleted"). Only these
+    are kept with the searcher (``docs_for``); a filter with a user's values
+    in it (a facet, a grant) is listed for that search alone."""
+    return type(query) is wq.Term and query.fieldname in (NULLS, CONTENT_TYPES)
 
 
 def _among(query, searcher, docs: set) -> set:

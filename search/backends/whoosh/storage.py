@@ -234,8 +234,9 @@ class IndexStore:
         """The live docnums a filter ``query`` matches in the searcher's
         reader, kept with that searcher (for this thread, until the index
         changes): a filter that holds for nearly every document ("not
-        deleted") is listed once, not at every search. Never a user's scope:
-        the index's own terms only, the same for everyone."""
+        deleted") is listed once, not at every search. Callers pass only
+        filters on the index's own structure, the same for every user
+        (``results._structural``), never a user's scope."""
         entry = _cache().get(self.path)
         if entry is None or entry["searcher"] is not searcher:
             return set(searcher.docs_for_query(query))
