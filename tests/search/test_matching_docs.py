@@ -71,6 +71,10 @@ QUERIES = [
     wq.Phrase("t", ["klacht", "zaak"]),
     wq.Or([wq.Phrase("t", ["brief", "beroep"]), wq.Phrase("a", ["zaak", "klacht"])]),
     wq.And([wq.Phrase("t", ["klacht", "klacht"]), t("dossier")]),
+    wq.Phrase("t", ["zaak", "brief", "klacht"]),
+    wq.Phrase("t", ["zeldzaam", "klacht"]),  # an inlined short list
+    wq.Phrase("t", ["klacht", "onbekend"]),
+    wq.Phrase("t", ["klacht", "zaak"], slop=2),  # Whoosh's own matcher
     wq.Or([t("zeldzaam"), NOTHING]),
     wq.And([t("klacht"), NOTHING]),
     # Kinds without a set form here: Whoosh's own search answers.
@@ -96,6 +100,31 @@ def test_the_common_shapes_have_a_set_form(searcher):
     for query in QUERIES[:15]:
         assert matching_docs(query, searcher) is not None, query
     assert matching_docs(t("klacht"), searcher)  # not vacuous
+
+
+def test_phrases_of_every_length_and_order_are_whooshs(searcher):
+    """The phrase check (word sets intersected, then positions) against
+    Whoosh's span matcher, for random phrases of two to four words, repeated
+    words included."""
+    rng = random.Random(4)  # noqa: S311
+    for _ in range(60):
+        words = rng.choices(WORDS, k=rng.randint(2, 4))
+        field = rng.choice(["t", "a"])
+        query = wq.Phrase(field, words)
+        theirs = set(searcher.search(query, limit=None, scored=False).docs())
+        assert matching_docs(query, searcher) == theirs, query
+
+
+def test_a_phrase_is_counted_without_whooshs_span_matcher(searcher, monkeypatch):
+    query = wq.Phrase("t", ["klacht", "zaak"])
+    theirs = set(searcher.search(query, limit=None, scored=False).docs())
+    assert theirs
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the span matcher was used")
+
+    monkeypatch.setattr(wq.Phrase, "matcher", refused)
+    assert matching_docs(query, searcher) == theirs
 
 
 def test_a_search_counts_what_it_lists(searcher):

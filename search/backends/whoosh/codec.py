@@ -60,6 +60,13 @@ class InlineMatcher(ListMatcher):
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
 
+    def items_among(self, docs):
+        """(document, value) of the postings whose document is in ``docs``."""
+        values = self._values
+        for i, docnum in enumerate(self._ids):
+            if docnum in docs:
+                yield docnum, values[i] if values else None
+
 
 class BlockMatcher(W3LeafMatcher):
     """Whoosh 3's block reader, with ``skip_to`` and ``all_ids`` per block.
@@ -92,6 +99,24 @@ class BlockMatcher(W3LeafMatcher):
             if self._ids is None:
                 self._read_ids()
             yield from self._ids[self._i : self._blocklength]
+            self._i = self._blocklength - 1
+            self.next()
+
+    def items_among(self, docs):
+        """(document, value) of the postings whose document is in ``docs``,
+        block by block: a block's values (word positions) are only unpickled
+        when one of its documents is wanted."""
+        while self.is_active():
+            if self._ids is None:
+                self._read_ids()
+            ids = self._ids
+            wanted = [i for i in range(self._i, self._blocklength) if ids[i] in docs]
+            if wanted:
+                if self._values is None:
+                    self._read_values()
+                values = self._values
+                for i in wanted:
+                    yield ids[i], values[i]
             self._i = self._blocklength - 1
             self.next()
 
