@@ -131,3 +131,44 @@ def test_count_and_facets_of_one_query_run_it_once(complaints, monkeypatch):
     # The hits are found once: set by set (or by one unscored search).
     assert calls.count(None) + calls.count("sets") == 1
     assert len(scopes) == 1  # the user's scope is translated once, clones included
+
+
+def test_counting_first_leaves_the_ranking_as_it_was(complaints, monkeypatch):
+    """After the count, the ranking visits only the documents known to match
+    (a few among many); it gives the same hits in the same order as a ranking
+    without the count, for everyone and for a restricted scope."""
+    office = UserFactory(roles=[OFFICE_MANAGER])
+    quality = UserFactory(roles=[QUALITY_OFFICER])
+    client = ClientFactory()
+    for n in range(12):
+        make_complaint(
+            client,
+            "Klacht over de gieruiltoren."
+            + " fuut" * (n if n < 5 else 0)
+            + " meerkoet" * n,
+            office=office,
+            quality=quality,
+            received_at=local(2026, 3, 1 + n, 9),
+        )
+    everything = Complaint.objects.all()
+    some = Complaint.objects.filter(
+        pk__in=list(everything.values_list("pk", flat=True)[:14])
+    )
+    backend = get_search_backend()
+    seen = []
+    run = whoosh_results.WhooshSearchResults._run
+
+    def spying(self, searcher, query, allowed, **kwargs):
+        seen.append(allowed[0])
+        return run(self, searcher, query, allowed, **kwargs)
+
+    for queryset in (everything, some):
+        plain = [c.pk for c in backend.search("fuut", queryset)[:5]]
+        monkeypatch.setattr(whoosh_results.WhooshSearchResults, "_run", spying)
+        counted = backend.search("fuut", queryset)
+        total = counted.count()
+        assert [c.pk for c in counted[:5]] == plain
+        assert len(plain) == total == 4
+        assert seen[-1] is not None
+        assert len(seen[-1]) == total  # the hits only
+        monkeypatch.undo()

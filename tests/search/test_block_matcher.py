@@ -93,3 +93,20 @@ def test_the_portal_codec_reads_long_lists_with_the_block_reader(reader):
         codec_reader._postfile, info, reader.schema["t"].format, term=("t", "klacht")
     )
     assert isinstance(matcher, BlockMatcher)
+
+
+@pytest.mark.parametrize("word", ["klacht", "zaak", "brief", "zeldzaam"])
+def test_items_among_are_the_stock_postings_of_those_documents(reader, word):
+    """A few documents (blocks passed by their header), many (a block read
+    whole), none, and documents past the end of the list."""
+    rng = random.Random(word)  # noqa: S311
+    stock, _ours = matchers(reader, word)
+    postings = dict(stock.all_items())
+    for size in (0, 1, 7, 60, 900, 4000, 5000):
+        docs = set(rng.sample(range(5200), size))
+        _stock, ours = matchers(reader, word)
+        got = list(ours.items_among(docs))
+        assert got == [(d, postings[d]) for d in sorted(docs) if d in postings]
+        _stock, ours = matchers(reader, word)
+        ids = [d for d, value in ours.items_among(docs, values=False)]
+        assert ids == [d for d, _value in got]

@@ -102,6 +102,21 @@ def test_the_common_shapes_have_a_set_form(searcher):
     assert matching_docs(t("klacht"), searcher)  # not vacuous
 
 
+@pytest.mark.parametrize("query", QUERIES[:19], ids=repr)
+def test_among_a_few_documents_the_sets_are_whooshs_hits_among_them(searcher, query):
+    """A restricted user's allowed documents (``among``): only those are
+    looked up, in every segment, and the answer is Whoosh's hits among them."""
+    theirs = set(searcher.search(query, limit=None, scored=False).docs())
+    rng = random.Random(repr(query))  # noqa: S311
+    for size in (0, 1, 25, 300, 2700):
+        among = set(rng.sample(range(2700), size))
+        ours = matching_docs(query, searcher, among=among)
+        if ours is None:
+            assert type(query) in (wq.FuzzyTerm, wq.Ordered, wq.NumericRange, wq.And)
+            continue
+        assert ours == theirs & among, size
+
+
 def test_phrases_of_every_length_and_order_are_whooshs(searcher):
     """The phrase check (word sets intersected, then positions) against
     Whoosh's span matcher, for random phrases of two to four words, repeated
@@ -113,6 +128,8 @@ def test_phrases_of_every_length_and_order_are_whooshs(searcher):
         query = wq.Phrase(field, words)
         theirs = set(searcher.search(query, limit=None, scored=False).docs())
         assert matching_docs(query, searcher) == theirs, query
+        among = set(rng.sample(range(2700), 40))
+        assert matching_docs(query, searcher, among=among) == theirs & among
 
 
 def test_a_phrase_is_counted_without_whooshs_span_matcher(searcher, monkeypatch):

@@ -22,7 +22,7 @@ contents, so this class must stay importable under this module path.
 from __future__ import annotations
 
 import functools
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
@@ -60,12 +60,13 @@ class InlineMatcher(ListMatcher):
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
 
-    def items_among(self, docs):
-        """(document, value) of the postings whose document is in ``docs``."""
-        values = self._values
+    def items_among(self, docs, values=True):
+        """(document, value) of the postings whose document is in ``docs``
+        (the value None with ``values=False``)."""
+        stored = self._values if values else None
         for i, docnum in enumerate(self._ids):
             if docnum in docs:
-                yield docnum, values[i] if values else None
+                yield docnum, stored[i] if stored else None
 
 
 class BlockMatcher(W3LeafMatcher):
@@ -102,23 +103,45 @@ class BlockMatcher(W3LeafMatcher):
             self._i = self._blocklength - 1
             self.next()
 
-    def items_among(self, docs):
-        """(document, value) of the postings whose document is in ``docs``,
-        block by block: a block's values (word positions) are only unpickled
-        when one of its documents is wanted."""
-        while self.is_active():
-            if self._ids is None:
-                self._read_ids()
-            ids = self._ids
-            wanted = [i for i in range(self._i, self._blocklength) if ids[i] in docs]
-            if wanted:
-                if self._values is None:
-                    self._read_values()
-                values = self._values
-                for i in wanted:
-                    yield ids[i], values[i]
-            self._i = self._blocklength - 1
-            self.next()
+    def items_among(self, docs, values=True):
+        """(document, value) of the postings whose document is in ``docs``
+        (the value None with ``values=False``), block by block: a block none
+        of whose documents is wanted is passed by its header (its highest
+        document number) without decoding it, and a block's values (word
+        positions) are only unpickled when one of its documents is wanted.
+        So a few documents (a restricted user's) cost a few blocks, and many
+        cost one pass over the list."""
+        wanted = sorted(docs)
+        j, end = 0, len(wanted)
+        while j < end and self.is_active():
+            if self._maxid >= wanted[j]:
+                k = bisect_right(wanted, self._maxid, j)
+                if self._ids is None:
+                    self._read_ids()
+                ids, first, length = self._ids, self._i, self._blocklength
+                if (k - j) * 8 > length - first:  # most of the block is wanted
+                    found = [i for i in range(first, length) if ids[i] in docs]
+                else:
+                    found = []
+                    for docnum in wanted[j:k]:
+                        i = bisect_left(ids, docnum, first, length)
+                        if i < length and ids[i] == docnum:
+                            found.append(i)
+                            first = i + 1
+                if found and values:
+                    if self._values is None:
+                        self._read_values()
+                    stored = self._values
+                    for i in found:
+                        yield ids[i], stored[i]
+                else:
+                    for i in found:
+                        yield ids[i], None
+                j = k
+            if self._lastblock:
+                self._atend = True
+            else:
+                self._goto(self._nextoffset)
 
 
 class CachedAutomata(Automata):

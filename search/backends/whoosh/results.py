@@ -120,6 +120,15 @@ class WhooshSearchResults(BaseSearchResults):
         if self.stop is not None and self.stop <= self.start:
             return []  # an empty slice: Whoosh refuses a limit below 1
         index, searcher, query, allowed = self._context()
+        matched = self._shared.get("matched")
+        if (
+            matched is not None
+            and len(matched[2]) <= searcher.doc_count_all() * INTERSECT_BELOW
+        ):
+            # The page counted first: the ranking only visits the documents
+            # known to match (a restricted user's phrase hits, not each of
+            # his allowed documents through Whoosh's span matcher).
+            allowed = (matched[2], set())
         if query is NOTHING or allowed[0] == set():
             return []
         sort = compiler.sort_spec()
@@ -199,16 +208,17 @@ class WhooshSearchResults(BaseSearchResults):
             docs = None
             if query is NOTHING or allowed[0] == set():
                 docs = set()
-            elif query is not EVERY and (
-                allowed[0] is None
-                or len(allowed[0]) > searcher.doc_count_all() * INTERSECT_BELOW
-            ):
-                # A few allowed documents are found faster by skipping the
-                # query's matcher to each (``_run``, ``docset``).
-                docs = matching_docs(query, searcher)
-                if docs is not None:
-                    if allowed[0] is not None:
+            elif query is not EVERY:
+                if (
+                    allowed[0] is None
+                    or len(allowed[0]) > searcher.doc_count_all() * INTERSECT_BELOW
+                ):
+                    docs = matching_docs(query, searcher)
+                    if docs is not None and allowed[0] is not None:
                         docs &= allowed[0]
+                else:  # a few allowed documents: looked up in each list
+                    docs = matching_docs(query, searcher, among=allowed[0])
+                if docs is not None:
                     docs -= allowed[1]
             if docs is None:
                 docs = set(
@@ -324,19 +334,34 @@ class WhooshSearchResults(BaseSearchResults):
         return OrderedDict((row[field_name], row["count"]) for row in rows)
 
 
-def matching_docs(query, searcher) -> set | None:
+def matching_docs(query, searcher, among=None) -> set | None:
     """The live documents ``query`` matches, as a set of document numbers,
     evaluated set by set: a word's posting list is read block by block
     (``codec.BlockMatcher.all_ids``), "or" is a union, "and" an intersection,
     "and not" a difference. Whoosh's unscored search instead steps a matcher
     tree one document at a time (a union of a word's fields alone costs
     several method calls per document): counting the ~19,000 hits of a common
-    word at 100,000 documents took most of a search page. Parts without a
-    set form (a phrase: word positions) use their own matcher. None when the
-    query holds anything else; the caller then searches as before."""
+    word at 100,000 documents took most of a search page. A phrase is checked
+    by word positions (:func:`_phrase_docs`). None when the query holds
+    anything else; the caller then searches as before.
+
+    ``among`` (a set of document numbers, or None for all) limits the answer
+    to those documents and the reading to the blocks that hold them: a
+    restricted user's few allowed documents are looked up in each list
+    instead of every hit being listed."""
     docs: set = set()
+    wanted = None if among is None else sorted(among)
     for leaf, offset in searcher.leaf_searchers():
-        part = _leaf_docs(query, leaf)
+        local = None
+        if wanted is not None:
+            end = offset + leaf.doc_count_all()
+            local = {
+                d - offset
+                for d in wanted[bisect_left(wanted, offset) : bisect_left(wanted, end)]
+            }
+            if not local:
+                continue
+        part = _leaf_docs(query, leaf, local)
         if part is None:
             return None
         reader = leaf.reader()
@@ -346,20 +371,20 @@ def matching_docs(query, searcher) -> set | None:
     return docs
 
 
-def _leaf_docs(query, leaf) -> set | None:
+def _leaf_docs(query, leaf, among=None) -> set | None:
     """The documents of one segment ``query`` matches (deleted ones possibly
-    included)."""
+    included), only those of ``among`` when given."""
     # Exact types: a subclass may mean more (``Ordered`` is an ``And`` with
     # word order, ``FuzzyTerm`` expands its word).
     kind = type(query)
-    if query is NOTHING:
+    if query is NOTHING or (among is not None and not among):
         return set()
     if kind is wq.Term:
-        return _term_docs(query, leaf)
+        return _term_docs(query, leaf, among)
     if kind is wq.Or and not query.minmatch:
         docs: set = set()
         for child in query.subqueries:
-            part = _leaf_docs(child, leaf)
+            part = _leaf_docs(child, leaf, among)
             if part is None:
                 return None
             docs |= part
@@ -367,29 +392,36 @@ def _leaf_docs(query, leaf) -> set | None:
     if kind is wq.And:
         docs = None
         for child in query.subqueries:
-            part = _leaf_docs(child, leaf)
-            if part is None:
+            if among is None:
+                part = _leaf_docs(child, leaf)
+                docs = part if docs is None or part is None else docs & part
+            else:  # each next part is only looked up among what is left
+                docs = _leaf_docs(child, leaf, among if docs is None else docs)
+            if docs is None:
                 return None
-            docs = part if docs is None else docs & part
             if not docs:
                 return set()
         return docs if docs is not None else set()
     if isinstance(query, wq.AndNot):  # Whoosh's or ours (combine.AndNot)
-        positive = _leaf_docs(query.a, leaf)
+        positive = _leaf_docs(query.a, leaf, among)
         if positive is None:
             return None
         if not positive:
             return set()
-        negative = _leaf_docs(query.b, leaf)
+        negative = _leaf_docs(query.b, leaf, positive if among is not None else None)
         return None if negative is None else positive - negative
     if kind is wq.Phrase:
-        return _phrase_docs(query, leaf)
+        return _phrase_docs(query, leaf, among)
     return None
 
 
-def _term_docs(query, leaf) -> set:
+def _term_docs(query, leaf, among=None) -> set:
     matcher = _postings(leaf, query.fieldname, query.text)
-    return set() if matcher is None else set(matcher.all_ids())
+    if matcher is None:
+        return set()
+    if among is None:
+        return set(matcher.all_ids())
+    return {docnum for docnum, _value in matcher.items_among(among, values=False)}
 
 
 def _postings(leaf, fieldname, text):
@@ -413,7 +445,7 @@ def _postings(leaf, fieldname, text):
     return matcher
 
 
-def _phrase_docs(query, leaf) -> set:
+def _phrase_docs(query, leaf, among=None) -> set:
     """The documents of one segment where the phrase's words stand next to
     each other in this order: the words' document sets are intersected first,
     and positions are read only for the documents holding every word. This is
@@ -433,7 +465,8 @@ def _phrase_docs(query, leaf) -> set:
         or type(field.format) is not Positions
         or not all(hasattr(m, "items_among") for m in lists)
     ):
-        return set(query.matcher(leaf).all_ids())
+        docs = set(query.matcher(leaf).all_ids())
+        return docs if among is None else docs & among
     # The rarest word's documents are the candidates; each word then reads
     # its positions only where the phrase so far still stands.
     reader = leaf.reader()
@@ -441,7 +474,7 @@ def _phrase_docs(query, leaf) -> set:
         query.words,
         key=lambda w: reader.doc_frequency(query.fieldname, field.to_bytes(w)),
     )
-    candidates = set(_postings(leaf, query.fieldname, rarest).all_ids())
+    candidates = _term_docs(wq.Term(query.fieldname, rarest), leaf, among)
     # The first word's raw values are kept (bytes: nothing for the garbage
     # collector to walk) and decoded only against the second word's.
     first = dict(lists[0].items_among(candidates))
