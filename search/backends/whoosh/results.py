@@ -123,11 +123,15 @@ class WhooshSearchResults(BaseSearchResults):
         matched = self._shared.get("matched")
         if (
             matched is not None
-            and len(matched[2]) <= searcher.doc_count_all() * INTERSECT_BELOW
+            and allowed[0] is not None
+            and len(matched[2]) < len(allowed[0])
+            and len(allowed[0]) <= searcher.doc_count_all() * INTERSECT_BELOW
         ):
             # The page counted first: the ranking only visits the documents
             # known to match (a restricted user's phrase hits, not each of
-            # his allowed documents through Whoosh's span matcher).
+            # his allowed documents through Whoosh's span matcher). Not for
+            # an unrestricted search: Whoosh's own ranking passes whole blocks
+            # that cannot reach the top, which visiting each hit would not.
             allowed = (matched[2], set())
         if query is NOTHING or allowed[0] == set():
             return []
