@@ -78,3 +78,30 @@ class AndNot(wq.AndNot):
         scored = self.a.matcher(searcher, context)
         excluded = self.b.matcher(searcher, searcher.boolean_context())
         return _AndNotMatcher(scored, excluded)
+
+
+class FuzzyTerm(wq.FuzzyTerm):
+    """Whoosh's fuzzy word, its expansion (the index's words within the edit
+    distance) kept with the segment reader it was read from. "Bedoelde u"
+    asks the same fuzzy word of every kind, first whether anything matches,
+    then for the hits, and Whoosh expands it again for each matcher and each
+    size estimate: walking the word list with the automaton took most of a
+    page without results. A reader never changes (a changed index is read
+    by a new one), so its expansions stay true as long as it lives."""
+
+    def _btexts(self, ixreader):
+        try:
+            kept = ixreader.__dict__.setdefault("_portal_fuzzy", {})
+        except AttributeError:  # a reader without a __dict__: not kept
+            return super()._btexts(ixreader)
+        key = (self.fieldname, self.text, self.maxdist, self.prefixlength)
+        words = kept.get(key)
+        if words is None:
+            if len(kept) >= FUZZY_KEPT:
+                kept.clear()
+            words = kept[key] = tuple(super()._btexts(ixreader))
+        return words
+
+
+#: Fuzzy expansions kept per reader (a page asks a few words in a few fields).
+FUZZY_KEPT = 256

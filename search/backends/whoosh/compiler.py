@@ -23,7 +23,7 @@ from modelsearch.query import (
 from whoosh import query as wq
 
 from .analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
-from .combine import EVERY, NOTHING, AndNot, and_, not_, or_
+from .combine import EVERY, NOTHING, AndNot, FuzzyTerm, and_, not_, or_
 from .filters import FilterTranslation, Untranslatable
 from .mapping import filter_field_name
 from .schema import PK, PK_NUMBER
@@ -135,7 +135,7 @@ class WhooshSearchQueryCompiler(FilterTranslation, BaseSearchQueryCompiler):
         maxdist = 1 if len(text) <= 5 else 2
         return or_(
             [
-                wq.FuzzyTerm(name, text, boost=boost, maxdist=maxdist, prefixlength=1)
+                FuzzyTerm(name, text, boost=boost, maxdist=maxdist, prefixlength=1)
                 for name, boost in self._fields.items()
             ]
         )
