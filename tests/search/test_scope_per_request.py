@@ -227,3 +227,35 @@ def test_a_restricted_user_also_gets_one_result_per_file(people):
     page = site_search(user=assessor, parsed=parse_query("wulpenregel"))
     assert page.total == 2
     assert {h.obj.pk for h in page.hits} == {kept.pk, renamed.pk}
+
+
+def test_the_copies_left_out_for_everyone_are_found_once_and_forgotten_on_a_change(
+    people,
+):
+    """The repeated copies someone who sees every file is spared are found by
+    grouping the whole file table: kept in the cache for the next page (any
+    register role), found again as soon as a file is added or deleted."""
+    from cases.services.evidence import evidence_delete
+
+    client = Client.objects.create(name="Bakkerij Veld", region="UT", city="Utrecht")
+    office, quality = people["office"], people["qo"]
+    older = _file(client, "rapport.pdf", b"twee", office)
+    newer = _file(client, "rapport.pdf", b"twee", office)
+    kind = kind_of_model(EvidenceFile)
+
+    def scoped(user):
+        with CaptureQueriesContext(connection) as queries:
+            files = set(scoped_queryset(kind, user, ids={}))
+        grouped = sum("GROUP BY" in q["sql"] for q in queries.captured_queries)
+        return files, grouped
+
+    assert scoped(office) == ({newer}, 1)
+    assert scoped(office) == ({newer}, 0)  # kept
+    assert scoped(quality) == ({newer}, 0)  # the same for every register role
+    newest = _file(client, "rapport.pdf", b"twee", office)
+    assert scoped(office) == ({newest}, 1)  # a new copy: found again at once
+    evidence_delete(evidence=newest, by=quality, reason="dubbel")
+    files, grouped = scoped(office)
+    assert grouped == 1
+    assert newer in files
+    assert older not in files
