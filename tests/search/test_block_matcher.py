@@ -110,3 +110,18 @@ def test_items_among_are_the_stock_postings_of_those_documents(reader, word):
         _stock, ours = matchers(reader, word)
         ids = [d for d, value in ours.items_among(docs, values=False)]
         assert ids == [d for d, _value in got]
+
+
+@pytest.mark.parametrize("word", ["klacht", "zaak", "brief", "zeldzaam"])
+def test_ids_into_adds_the_rest_of_the_list(reader, word):
+    stock, ours = matchers(reader, word)
+    expected = list(stock.all_ids())
+    docs = {-1}
+    ours.ids_into(docs)
+    assert docs == {-1, *expected}
+    assert not ours.is_active()
+    _stock, ours = matchers(reader, word)
+    ours.skip_to(expected[len(expected) // 2])  # from the middle of a block on
+    rest: set = set()
+    ours.ids_into(rest)
+    assert rest == set(expected[len(expected) // 2 :])

@@ -424,6 +424,10 @@ def _term_docs(query, leaf, among=None) -> set:
     if matcher is None:
         return set()
     if among is None:
+        if hasattr(matcher, "ids_into"):
+            docs: set = set()
+            matcher.ids_into(docs)
+            return docs
         return set(matcher.all_ids())
     return {docnum for docnum, _value in matcher.items_among(among, values=False)}
 
