@@ -39,6 +39,7 @@ from .exceptions import (
     SearchIndexOutdated,
 )
 from .schema import IndexLayout
+from .scoring import PortalBM25F
 from .writer import FastSegmentWriter
 
 META_FILE = "modelsearch-schema.json"
@@ -190,7 +191,7 @@ class IndexStore:
                 # Read before the searcher opens: a commit in between only
                 # makes the next call refresh once more.
                 generation = ix.latest_generation()
-                searcher = ix.searcher()
+                searcher = ix.searcher(weighting=PortalBM25F())
                 cache[self.path] = {
                     "signature": signature,
                     "searcher": searcher,
