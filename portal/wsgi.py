@@ -5,3 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 
 application = get_wsgi_application()
+
+from portal.startup import freeze_loaded_objects  # noqa: E402 (after Django's setup)
+
+freeze_loaded_objects()
