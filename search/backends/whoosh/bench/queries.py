@@ -166,8 +166,18 @@ class Engines:
         """PostgreSQL cancels a statement past ``db_timeout`` itself."""
         from django.db import OperationalError, connection
 
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {int(self.db_timeout * 1000)}")
+        setting = f"SET statement_timeout = {int(self.db_timeout * 1000)}"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(setting)
+        except OperationalError as exc:
+            # The previous query's timeout can fire just as it finishes and
+            # cancel the next statement instead (seen at 100,000 documents):
+            # that statement is this setting, so it is simply given again.
+            if "statement timeout" not in str(exc):
+                raise
+            with connection.cursor() as cursor:
+                cursor.execute(setting)
         try:
             return fn()
         except OperationalError as exc:
