@@ -48,3 +48,20 @@ def test_every_documents_value_is_whooshs(tmp_path):
             ours = numeric_column_values(reader, name)
             assert list(ours) == theirs, name
             assert len(set(theirs)) > 50  # not vacuous: real values, and defaults
+
+
+def test_the_dated_values_are_the_sorted_values_without_the_default():
+    """The year facet's raw dates (``results._dated_values``): every matched
+    document's value, sorted, the column's default (no date) left out, where
+    that default falls below, among or above the real values."""
+    from search.backends.whoosh.results import _dated_values
+
+    rng = random.Random(3)  # noqa: S311
+    for default in (-(2**63), 0, 5_000, 2**63 - 1):
+        values = [
+            rng.choice([default, rng.randrange(-10_000, 10_000)]) for _ in range(3_000)
+        ]
+        docs = set(rng.sample(range(3_000), 1_200))
+        expected = sorted(values[d] for d in docs if values[d] != default)
+        assert _dated_values(values, docs, default) == expected
+        assert default in [values[d] for d in docs]  # not vacuous

@@ -8,7 +8,7 @@ One module for the query translation (``compiler``), the filter translation
 from __future__ import annotations
 
 from whoosh import query as wq
-from whoosh.matching import AndNotMatcher, ReadTooFar
+from whoosh.matching import AndMaybeMatcher, AndNotMatcher, ReadTooFar, UnionMatcher
 
 EVERY = wq.Every()
 NOTHING = wq.NullQuery
@@ -29,7 +29,7 @@ def or_(queries):
         return EVERY
     if not queries:
         return NOTHING
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    return queries[0] if len(queries) == 1 else Or(queries)
 
 
 def not_(query):
@@ -105,3 +105,70 @@ class FuzzyTerm(wq.FuzzyTerm):
 
 #: Fuzzy expansions kept per reader (a page asks a few words in a few fields).
 FUZZY_KEPT = 256
+
+
+class _AndMaybeMatcher(AndMaybeMatcher):
+    """Whoosh's "a, and b where it also matches" matcher (what an "or" becomes
+    once one side can no longer reach the top 10 on its own), with its skips
+    mended: ``skip_to`` moved b to the target, not to where a landed, and a
+    quality skip of a left b behind. Inside an "and" b's score was then
+    missing from a's next documents: Whoosh 2.7.4's top 10 of "a phrase in the
+    title or the text, and another word" could leave out its best hit."""
+
+    def skip_to(self, id):
+        if not self.a.is_active():
+            raise ReadTooFar
+        moved = self.a.skip_to(id)
+        if self.a.is_active() and self.b.is_active():
+            moved = self.b.skip_to(self.a.id()) or moved
+        return moved
+
+    def skip_to_quality(self, minquality):
+        skipped = super().skip_to_quality(minquality)
+        if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+            self.b.skip_to(self.a.id())
+        return skipped
+
+    def replace(self, minquality=0):
+        return _mended(super().replace(minquality))
+
+
+class _UnionMatcher(UnionMatcher):
+    """Whoosh's union, whose pruned forms are the mended matchers here."""
+
+    def replace(self, minquality=0):
+        return _mended(super().replace(minquality))
+
+
+def _mended(matcher):
+    kind = type(matcher)
+    if kind is AndMaybeMatcher:
+        return _AndMaybeMatcher(matcher.a, matcher.b)
+    if kind is UnionMatcher:
+        return _UnionMatcher(matcher.a, matcher.b)
+    return matcher
+
+
+class Or(wq.Or):
+    """Whoosh's "or", built from the mended union above where Whoosh builds
+    a tree of unions (the same tree, the same scores)."""
+
+    def _matcher(self, subs, searcher, context):
+        needs_current = context.needs_current if context else True
+        if (
+            self.matcher_type != self.AUTO_MATCHER
+            or self.scale
+            or len(subs) >= self.TOO_MANY_CLAUSES
+            or not (needs_current or len(subs) == 2 or searcher.doc_count_all() > 5000)
+        ):
+            # What Whoosh builds otherwise (all hits read in advance, or a
+            # scaled union): never pruned by replacement.
+            return super()._matcher(subs, searcher, context)
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs,
+            _UnionMatcher,
+            searcher,
+            context,
+            lambda query: query.estimate_size(reader),
+        )

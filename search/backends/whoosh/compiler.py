@@ -26,6 +26,7 @@ from .analysis import AUTOCOMPLETE_MAX, analyze, autocomplete_query_analyzer
 from .combine import EVERY, NOTHING, AndNot, FuzzyTerm, and_, not_, or_
 from .filters import FilterTranslation, Untranslatable
 from .mapping import filter_field_name
+from .phrase import Phrase as WordsPhrase
 from .schema import PK, PK_NUMBER
 
 
@@ -90,7 +91,7 @@ class WhooshSearchQueryCompiler(FilterTranslation, BaseSearchQueryCompiler):
                 return self._term(terms[0])
             return or_(
                 [
-                    wq.Phrase(name, terms, boost=boost)
+                    WordsPhrase(name, terms, boost=boost)
                     for name, boost in self._fields.items()
                 ]
             )

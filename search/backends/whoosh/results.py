@@ -9,22 +9,21 @@ and where confidentiality is kept; the rules are in ``filters``.
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
-from itertools import accumulate
-from pickle import loads
 
 from django.db.models import Count
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
 from whoosh import query as wq
 from whoosh.columns import NumericColumn
-from whoosh.formats import _INT_SIZE, Positions
+from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 
-from .combine import EVERY, NOTHING
+from .combine import EVERY, NOTHING, Or
 from .docset import restrict
 from .filters import Untranslatable
 from .mapping import filter_field_name, from_index_value
+from .phrase import Phrase, positions
 from .schema import CONTENT_TYPES, NULLS, PK
 
 #: Allowed sets smaller than this share of the index are intersected inside
@@ -302,7 +301,7 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         values = index.store.column_values(searcher, name)
         default = whoosh_field.column_type._default
-        raw = sorted(v for v in map(values.__getitem__, docs) if v != default)
+        raw = _dated_values(values, docs, default)
         if not raw:
             return Counter()
 
@@ -385,7 +384,7 @@ def _leaf_docs(query, leaf, among=None) -> set | None:
         return set()
     if kind is wq.Term:
         return _term_docs(query, leaf, among)
-    if kind is wq.Or and not query.minmatch:
+    if (kind is wq.Or or kind is Or) and not query.minmatch:
         docs: set = set()
         for child in query.subqueries:
             part = _leaf_docs(child, leaf, among)
@@ -414,7 +413,7 @@ def _leaf_docs(query, leaf, among=None) -> set | None:
             return set()
         negative = _leaf_docs(query.b, leaf, positive if among is not None else None)
         return None if negative is None else positive - negative
-    if kind is wq.Phrase:
+    if kind is wq.Phrase or kind is Phrase:
         return _phrase_docs(query, leaf, among)
     return None
 
@@ -490,8 +489,8 @@ def _phrase_docs(query, leaf, among=None) -> set:
     for number, matcher in enumerate(lists[1:]):
         following = {}
         for docnum, value in matcher.items_among(ends.keys()):
-            before = _positions(first[docnum]) if not number else ends[docnum]
-            found = {p + 1 for p in before}.intersection(_positions(value))
+            before = positions(first[docnum]) if not number else ends[docnum]
+            found = {p + 1 for p in before}.intersection(positions(value))
             if found:
                 following[docnum] = found
         ends = following
@@ -500,13 +499,14 @@ def _phrase_docs(query, leaf, among=None) -> set:
     return set(ends)
 
 
-def _positions(value):
-    """A posting's word positions (Whoosh's ``Positions`` format: a count,
-    then a pickled list of distances; the block reader strips the pickle's
-    final stop)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return accumulate(loads(value[_INT_SIZE:]))  # noqa: S301 (the index's own file)
+def _dated_values(values, docs, default) -> list:
+    """The column ``values`` of ``docs``, sorted, without the column's default
+    (a document without a date): sorted first, then the defaults cut out in
+    one slice, with no Python comparison per hit (the year facet of a common
+    word's ~90,000 hits)."""
+    raw = sorted(map(values.__getitem__, docs))
+    del raw[bisect_left(raw, default) : bisect_right(raw, default)]
+    return raw
 
 
 def _facet_from_terms(reader, name, whoosh_field, spec, docs) -> list:
