@@ -149,3 +149,40 @@ def _cache_entry(store) -> dict:
     from search.backends.whoosh.storage import _cache
 
     return _cache()[store.path]
+
+
+@whoosh_only
+def test_a_filter_that_holds_for_every_live_document_is_no_filter(people):
+    """ "Not deleted" while no file is deleted allows every document: the
+    search then runs unfiltered (Whoosh checked each hit against a set of
+    every document). Once one file is deleted the filter is a set again, and
+    the deleted file is never found."""
+    from django.utils import timezone
+
+    from cases.models import EvidenceFile
+    from search.backends.whoosh.results import WhooshSearchResults
+    from tests.search.test_search_page import make_evidence
+
+    office = people["office"]
+    one = ClientFactory(name="Bakkerij Veld")
+    kept = make_evidence(one, "verslag.txt", "De weegschaal is geijkt.", by=office)
+    gone = make_evidence(one, "rapport.txt", "De weegschaal wijkt af.", by=office)
+    backend = get_search_backend()
+
+    def allowed():
+        live = EvidenceFile.objects.filter(deleted_at__isnull=True)
+        results = backend.search("weegschaal", live)
+        assert isinstance(results, WhooshSearchResults)
+        return results._context()[3], {f.pk for f in results}
+
+    (docs, excluded), found = allowed()
+    assert docs is None
+    assert not excluded
+    assert found == {kept.pk, gone.pk}
+
+    EvidenceFile.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    backend.add(EvidenceFile.objects.get(pk=gone.pk))
+    (docs, excluded), found = allowed()
+    assert docs is not None
+    assert len(docs) == 1
+    assert found == {kept.pk}

@@ -571,7 +571,17 @@ def _materialise(query, searcher, pk_map, docs_for=None) -> tuple[set | None, se
             if child_allowed is not None:
                 allowed = child_allowed if allowed is None else allowed & child_allowed
         return allowed, excluded
-    return _positive(query, searcher, pk_map, docs_for), set()
+    allowed = _positive(query, searcher, pk_map, docs_for)
+    if (
+        docs_for is not None
+        and _structural(query)
+        and len(allowed) == searcher.doc_count()
+    ):
+        # Every live document ("not deleted" while no file is): no filter at
+        # all, so the ranking runs as an unfiltered one (Whoosh checked each
+        # hit against a set of every document, ~60 % more time at 100,000).
+        return None, set()
+    return allowed, set()
 
 
 def _pk_terms(query) -> list | None:
