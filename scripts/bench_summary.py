@@ -5,7 +5,9 @@
 Reads what the benchmarks wrote in DIR (missing files are shown as missing):
 
 - ``search.json``: ``manage.py benchmark_search --json`` (with ``peer`` when it
-  ran with ``--peer-database``);
+  ran with ``--peer-database``); ``search-100k.json`` the same at 100,000
+  documents (``make bench BENCH_SCALE=full``), where the faster-read goal
+  (portal <= 0.8x bare Whoosh) counts as a target;
 - ``register.json`` and ``register-small.json``: ``manage.py benchmark_register
   --json`` at the size measured and at a small size (the query counts of every
   role's pages must be the same at both);
@@ -16,7 +18,8 @@ Reads what the benchmarks wrote in DIR (missing files are shown as missing):
 - ``load.json``: ``scripts/load_run.py --json``.
 
 Prints one table "meting | waarde | doel | gehaald" and exits 1 when a target is
-missed or a result is missing (a goal marked "streefdoel" is shown, never fatal).
+missed or a result is missing (a goal marked "streefdoel" is shown, never fatal;
+a row without a target only informs).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 
 # -- the targets (issue 15) ------------------------------------------------------
 BARE_RATIO = 1.3  # portal p95 / bare Whoosh p95
-BARE_RATIO_GOAL = 0.8  # the faster-read goal (a stretch goal, not fatal)
+BARE_RATIO_GOAL = 0.8  # the faster-read goal: a target at 100,000 documents, else shown
 PAGE_RATIO = 2.0  # search page p95 / the portal's engine p95
 DATABASE_RATIO = 1.0  # portal p95 / modelsearch's database backend p95
 INDEXING_RATIO = 2.0  # update_index through our backend / the plain writer
@@ -39,6 +42,9 @@ EXPORT_AT_CASES = 20_000
 EXPORT_BUDGET_MB = 256
 TIMEOUT_SLACK_S = 2.0  # a child stopped at the time limit may take this much more
 USERS = ("alles", "beperkt")
+#: The search at the issue's size (``make bench BENCH_SCALE=full``).
+FULL_DOCUMENTS = 100_000
+FULL_SEARCH = "search-100k.json"
 
 
 @dataclass
@@ -78,11 +84,15 @@ def missing(measure: str, source: str) -> Row:
 # -- search ---------------------------------------------------------------------
 
 
-def search_rows(data) -> list[Row]:
+def search_rows(data, source: str = "search.json") -> list[Row]:
     if data is None:
-        return [missing("zoeken (benchmark_search)", "search.json")]
+        return [missing("zoeken (benchmark_search)", source)]
     rows = []
     n = data["documents"]
+    size = f" ({n:,} doc.)"
+    # The faster-read goal is the issue's target at 100,000 documents; at a
+    # development size it is shown, never fatal.
+    goal_applies = n >= FULL_DOCUMENTS
     latency = data["latency"]
     targets = data["targets"]
     for u in USERS:
@@ -92,7 +102,7 @@ def search_rows(data) -> list[Row]:
         value = f"{ratio:.2f} ({_ms(ours)} / {_ms(bare)} ms)"
         rows.append(
             Row(
-                f"zoeken {u}: portaal p95 / kale Whoosh p95 ({n:,} doc.)",
+                f"zoeken {u}: portaal p95 / kale Whoosh p95{size}",
                 value,
                 f"<= {BARE_RATIO}",
                 ratio <= BARE_RATIO,
@@ -100,11 +110,11 @@ def search_rows(data) -> list[Row]:
         )
         rows.append(
             Row(
-                f"zoeken {u}: idem, sneller lezen",
+                f"zoeken {u}: idem, sneller lezen{size}",
                 f"{ratio:.2f}",
                 f"<= {BARE_RATIO_GOAL}",
                 ratio <= BARE_RATIO_GOAL,
-                stretch=True,
+                stretch=not goal_applies,
             )
         )
     for u in USERS:
@@ -113,7 +123,7 @@ def search_rows(data) -> list[Row]:
         ratio = page / engine if engine else float("inf")
         rows.append(
             Row(
-                f"zoekpagina {u}: p95 / p95 van de engine",
+                f"zoekpagina {u}: p95 / p95 van de engine{size}",
                 f"{ratio:.2f} ({_ms(page)} / {_ms(engine)} ms)",
                 f"<= {PAGE_RATIO:g}",
                 ratio <= PAGE_RATIO,
@@ -123,7 +133,7 @@ def search_rows(data) -> list[Row]:
         ratio = targets[f"2_database_ratio/{u}"]
         rows.append(
             Row(
-                f"zoeken {u}: portaal p95 / database-backend (SQLite) p95",
+                f"zoeken {u}: portaal p95 / database-backend (SQLite) p95{size}",
                 f"{ratio:.2f}",
                 f"<= {DATABASE_RATIO:g}",
                 ratio <= DATABASE_RATIO,
@@ -137,7 +147,7 @@ def search_rows(data) -> list[Row]:
             ratio = ours / theirs if theirs else float("inf")
             rows.append(
                 Row(
-                    f"zoeken {u}: portaal p95 / {peer['vendor']} p95 (peer)",
+                    f"zoeken {u}: portaal p95 / {peer['vendor']} p95 (peer){size}",
                     f"{ratio:.2f} ({_ms(ours)} / {_ms(theirs)} ms)",
                     f"<= {DATABASE_RATIO:g}",
                     ratio <= DATABASE_RATIO,
@@ -146,7 +156,7 @@ def search_rows(data) -> list[Row]:
     else:
         rows.append(
             Row(
-                "zoeken: productie-peer (PostgreSQL)",
+                f"zoeken: productie-peer (PostgreSQL){size}",
                 "niet gemeten (geen --peer-database)",
                 "",
                 None,
@@ -156,7 +166,7 @@ def search_rows(data) -> list[Row]:
         ratio = targets["3_indexing_ratio"]
         rows.append(
             Row(
-                "indexeren: update_index / kale schrijver (doc/s)",
+                f"indexeren: update_index / kale schrijver (doc/s){size}",
                 f"{ratio:.2f}",
                 f">= {INDEXING_RATIO:g}",
                 ratio >= INDEXING_RATIO,
@@ -168,7 +178,7 @@ def search_rows(data) -> list[Row]:
         if same is not None:
             rows.append(
                 Row(
-                    f"zoeken {u}: zelfde top 10 als kale Whoosh",
+                    f"zoeken {u}: zelfde top 10 als kale Whoosh{size}",
                     f"{same}/{queries}",
                     f"{queries}/{queries}",
                     same == queries,
@@ -364,9 +374,25 @@ def load_rows(data) -> list[Row]:
 # -- the table -----------------------------------------------------------------------
 
 
+def full_search_rows(folder: Path) -> list[Row]:
+    """The search at the issue's size (``make bench BENCH_SCALE=full``)."""
+    path = folder / FULL_SEARCH
+    if not path.exists():
+        return [
+            Row(
+                f"zoeken bij {FULL_DOCUMENTS:,} documenten",
+                "niet gemeten (make bench BENCH_SCALE=full)",
+                "",
+                None,
+            )
+        ]
+    return search_rows(_load(path), FULL_SEARCH)
+
+
 def summary(folder: Path) -> list[Row]:
     return [
         *search_rows(_load(folder / "search.json")),
+        *full_search_rows(folder),
         *register_rows(
             _load(folder / "register.json"), _load(folder / "register-small.json")
         ),
