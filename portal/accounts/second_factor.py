@@ -19,7 +19,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
@@ -35,6 +35,8 @@ ENROL = "enrol"
 VERIFY = "verify"
 APP_DEVICE_NAME = "Authenticator-app"
 RECOVERY_DEVICE_NAME = "Herstelcodes"
+#: The length of an app's code (TOTPDevice's default, which enrolment keeps).
+APP_DIGITS = 6
 
 
 def mode() -> str:
@@ -145,7 +147,7 @@ def verify(request, code: str) -> bool:
     """Check a code from the app or a recovery code; on success the session is
     verified (a recovery code is used up). A wrong code counts as a failed login
     for the lockout."""
-    device = match_token(request.user, _clean(code))
+    device = _matching_device(request.user, _clean(code))
     if device is None:
         _report_failure(request)
         return False
@@ -161,6 +163,24 @@ def verify(request, code: str) -> bool:
             },
         )
     return True
+
+
+def _matching_device(user, code: str):
+    """The device that accepts ``code``, or None. The code goes only to the
+    device its shape names: six digits to the app, anything else to the
+    recovery codes (eight letters and digits). Offering it to every device,
+    as django-otp's ``match_token`` does, counts it as a failure on the other
+    one, whose throttling then refused the next right code for a second or
+    more: a recovery code held the app's next code back, and a mistyped
+    recovery code too."""
+    from_app = code.isdigit() and len(code) == APP_DIGITS
+    model = TOTPDevice if from_app else StaticDevice
+    with transaction.atomic():
+        # Locked, so that one code cannot pass twice in concurrent requests.
+        for device in model.objects.devices_for_user(user).select_for_update():
+            if device.verify_token(code):
+                return device
+    return None
 
 
 def second_factor_reset(user, *, by) -> int:

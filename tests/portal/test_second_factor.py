@@ -262,3 +262,33 @@ def test_a_session_past_only_the_password_reaches_nothing_else(
     assert not answered
     # The session is still the half one: nothing above logged it in further.
     assert client.get("/")["Location"].startswith(ENROL if state == "enrol" else VERIFY)
+
+
+def test_a_recovery_code_does_not_hold_back_the_apps_next_code(
+    client, member, required
+):
+    """A code goes only to its own device: checked against the app first, a
+    recovery code counted as a failed app code, and django-otp then refused
+    the app's right code for a second (the load run's refused login)."""
+    _login(client)
+    key, codes = _enrol(client)
+    client.post("/uitloggen/")
+    _login(client)
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
+    client.post("/uitloggen/")
+    _login(client)
+    right = client.post(VERIFY, {"code": _code(key, offset=30)})
+    assert right.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_mistyped_recovery_code_does_not_hold_back_the_app(client, member, required):
+    _login(client)
+    key, _codes = _enrol(client)
+    client.post("/uitloggen/")
+    _login(client)
+    wrong = client.post(VERIFY, {"code": "abcd efgh"})
+    assert "Deze code klopt niet" in wrong.content.decode()
+    right = client.post(VERIFY, {"code": _code(key, offset=30)})
+    assert right.status_code == 302
+    assert client.get("/").status_code == 200
