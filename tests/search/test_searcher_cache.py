@@ -186,3 +186,38 @@ def test_a_filter_that_holds_for_every_live_document_is_no_filter(people):
     assert docs is not None
     assert len(docs) == 1
     assert found == {kept.pk}
+
+
+@whoosh_only
+def test_a_users_few_files_are_checked_against_the_kept_live_files(people, monkeypatch):
+    """A restricted user's files (a list of keys) and "not deleted": the
+    condition is looked up in the set of live files kept with the searcher,
+    not by skipping its posting list of every file to each of his (~15 ms
+    of a restricted search page at 100,000 documents). A deleted file among
+    his keys stays out."""
+    from django.utils import timezone
+
+    from cases.models import EvidenceFile
+    from search.backends.whoosh import results as whoosh_results
+    from tests.search.test_search_page import make_evidence
+
+    office = people["office"]
+    one = ClientFactory(name="Bakkerij Veld")
+    kept = make_evidence(one, "verslag.txt", "De weegschaal is geijkt.", by=office)
+    gone = make_evidence(one, "rapport.txt", "De weegschaal wijkt af.", by=office)
+    other = make_evidence(one, "memo.txt", "De weegschaal staat klaar.", by=office)
+    EvidenceFile.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    backend = get_search_backend()
+    backend.add(EvidenceFile.objects.get(pk=gone.pk))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("skipped a posting list for a structural filter")
+
+    monkeypatch.setattr(whoosh_results, "_among", refuse)
+    his = EvidenceFile.objects.filter(
+        pk__in=[kept.pk, gone.pk], deleted_at__isnull=True
+    )
+    found = backend.search("weegschaal", his)
+    assert {f.pk for f in found} == {kept.pk}
+    assert found.count() == 1
+    assert other.pk not in {f.pk for f in found}
