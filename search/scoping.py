@@ -24,6 +24,7 @@ import functools
 import logging
 import zoneinfo
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -603,6 +604,15 @@ def may_match(query, kind: Kind, backend=None) -> bool:
         return check(query, kind.model)
     except (NotImplementedError, FilterFieldError):
         return True
+
+
+def one_page(backend=None):
+    """A context for the searches of one page, offered by a backend that can
+    share their reading (``one_page``, the Whoosh backend: each block of a
+    posting list decoded once); any other backend searches as before."""
+    backend = backend or get_search_backend()
+    opener = getattr(backend, "one_page", None)
+    return opener() if opener is not None else nullcontext()
 
 
 def date_ordered(kind: Kind, queryset: QuerySet) -> QuerySet:

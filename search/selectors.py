@@ -41,6 +41,7 @@ from .scoping import (
     kinds_by_key,
     local_year,
     may_match,
+    one_page,
     run_search,
     scoped_queryset,
     search_kinds,
@@ -219,6 +220,36 @@ def site_search(
     result = SearchPage(parsed=parsed, sort=sort, page=page)
     if parsed.query is None:
         return result
+    # The page's counts, facets and ranked list read the same posting lists:
+    # each block is decoded once.
+    with one_page():
+        return _search_page(
+            result,
+            user=user,
+            parsed=parsed,
+            kind=kind,
+            year=year,
+            client=client,
+            status=status,
+            sort=sort,
+            page=page,
+            request=request,
+        )
+
+
+def _search_page(
+    result: SearchPage,
+    *,
+    user,
+    parsed: ParsedQuery,
+    kind: str | None,
+    year: int | None,
+    client: int | None,
+    status: str | None,
+    sort: str,
+    page: int,
+    request,
+) -> SearchPage:
     result.searched = True
     scope = Scope(user, request)
     status_kind, _sep, state = (status or "").partition(":")

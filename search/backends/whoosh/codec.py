@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import accumulate
 
 from whoosh.codec.base import Automata
@@ -70,6 +72,27 @@ class InlineMatcher(ListMatcher):
                 yield docnum, stored[i] if stored else None
 
 
+#: The blocks read so far by the searches of one page (:func:`blocks_read_once`),
+#: or None outside one.
+_PAGE_BLOCKS: ContextVar[dict | None] = ContextVar("portal_page_blocks", default=None)
+
+
+@contextmanager
+def blocks_read_once():
+    """Within it, each posting block is read and decoded once: its header,
+    its data (decompressed and unpickled) and its document numbers. A search
+    page reads the same blocks of a word several times (the count and facets
+    of every hit, then the ranked slice): for a common word at 100,000
+    documents ~1,700 blocks, a quarter of the page's time spent decoding
+    them again. What is kept lives as long as the page (the memo holds the
+    postings file itself, so that no other file can take its place)."""
+    token = _PAGE_BLOCKS.set({})
+    try:
+        yield
+    finally:
+        _PAGE_BLOCKS.reset(token)
+
+
 class BlockMatcher(W3LeafMatcher):
     """Whoosh 3's block reader, with ``skip_to`` and ``all_ids`` per block.
 
@@ -78,13 +101,74 @@ class BlockMatcher(W3LeafMatcher):
     here the block's document numbers, decoded once anyway, are bisected.
     The same postings, in the same order, at the same positions."""
 
+    def _goto(self, position):
+        memo = _PAGE_BLOCKS.get()
+        if memo is None:
+            return super()._goto(position)
+        key = (self._postfile, position)
+        header = memo.get(key)
+        if header is None:
+            super()._goto(position)
+            memo[key] = (
+                self._lastblock,
+                self._nextoffset,
+                self._dataoffset,
+                self._blocklength,
+                self._maxid,
+                self._maxweight,
+                self._compression,
+                self._minlength,
+                self._maxlength,
+            )
+            return None
+        # As Whoosh's _goto leaves it, without reading the file.
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        (
+            last,
+            self._nextoffset,
+            self._dataoffset,
+            self._blocklength,
+            self._maxid,
+            self._maxweight,
+            self._compression,
+            self._minlength,
+            self._maxlength,
+        ) = header
+        if last:  # Whoosh sets it only ever to True (reset() clears it)
+            self._lastblock = True
+        return None
+
+    def _read_data(self):
+        memo = _PAGE_BLOCKS.get()
+        if memo is None:
+            return super()._read_data()
+        key = (self._postfile, self._dataoffset, "data")
+        data = memo.get(key)
+        if data is None:
+            super()._read_data()
+            memo[key] = self._data
+        else:
+            self._data = data
+        return None
+
     def _read_ids(self):
         # As Whoosh 3 does, with the running sum in C (Whoosh's delta_decode
         # is a Python generator: a call per posting, most of a block's read).
+        memo = _PAGE_BLOCKS.get()
+        key = None
+        if memo is not None:
+            key = (self._postfile, self._dataoffset, "ids")
+            ids = memo.get(key)
+            if ids is not None:
+                self._ids = ids
+                return
         if self._data is None:
             self._read_data()
         ids = self._data[0]
         self._ids = ids if self._byteids else tuple(accumulate(ids))
+        if key is not None:
+            memo[key] = self._ids
 
     def ids_into(self, docs: set) -> None:
         """Add the documents of the rest of the list to ``docs``, a block at

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import analysis
+from .codec import blocks_read_once
 from .highlight import highlight
 
 
@@ -47,6 +48,12 @@ class PortalMethods:
         user's scope for it (that costs more than the search). Cheap: it stops
         at the first matching document."""
         return self.search(query, model, order_by_relevance=False).matches_any()
+
+    def one_page(self):
+        """A context for the searches of one page (its counts, facets and
+        ranked list of every kind): each posting block of the index is read
+        and decoded once within it, however many of them read it."""
+        return blocks_read_once()
 
     def index_counter(self):
         """Counts documents per model for ``manage.py search_status``."""
