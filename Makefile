@@ -55,7 +55,7 @@ check: install
 # A failing benchmark does not stop the others: the summary shows it as missing.
 # `make bench BENCH_SCALE=full` adds the issue's sizes: the search at 100,000
 # documents as well, the register and the annual review at 20,000 cases (200,000
-# logbook events, 5,000 files). About an hour on two cores.
+# logbook events, 5,000 files). About half an hour on two cores.
 BENCH_OUT ?= data/bench
 BENCH_SCALE ?= dev
 PEER_DATABASE ?= postgres://postgres@127.0.0.1:5432/postgres
