@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import accumulate
+from operator import attrgetter
 
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
@@ -93,6 +94,20 @@ def blocks_read_once():
         _PAGE_BLOCKS.reset(token)
 
 
+#: What Whoosh's ``_goto`` reads from a block's header (beside "last block").
+_BLOCK_HEADER = (
+    "_nextoffset",
+    "_dataoffset",
+    "_blocklength",
+    "_maxid",
+    "_maxweight",
+    "_compression",
+    "_minlength",
+    "_maxlength",
+)
+_block_header = attrgetter("_lastblock", *_BLOCK_HEADER)
+
+
 class BlockMatcher(W3LeafMatcher):
     """Whoosh 3's block reader, with ``skip_to`` and ``all_ids`` per block.
 
@@ -109,32 +124,14 @@ class BlockMatcher(W3LeafMatcher):
         header = memo.get(key)
         if header is None:
             super()._goto(position)
-            memo[key] = (
-                self._lastblock,
-                self._nextoffset,
-                self._dataoffset,
-                self._blocklength,
-                self._maxid,
-                self._maxweight,
-                self._compression,
-                self._minlength,
-                self._maxlength,
-            )
+            memo[key] = _block_header(self)
             return None
         # As Whoosh's _goto leaves it, without reading the file.
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
-        (
-            last,
-            self._nextoffset,
-            self._dataoffset,
-            self._blocklength,
-            self._maxid,
-            self._maxweight,
-            self._compression,
-            self._minlength,
-            self._maxlength,
-        ) = header
+        last, *values = header
+        for name, value in zip(_BLOCK_HEADER, values, strict=True):
+            setattr(self, name, value)
         if last:  # Whoosh sets it only ever to True (reset() clears it)
             self._lastblock = True
         return None
