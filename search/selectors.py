@@ -17,6 +17,7 @@ computed for that page only. Sorting by date merges the newest of each kind.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import math
 import re
@@ -204,6 +205,20 @@ class Scope:
         return self._scoped[key]
 
 
+def _one_page(func):
+    """Runs ``func`` as one page for the search backend (``scoping.one_page``:
+    its counts, facets and ranked list read the same posting lists, and each
+    block is decoded once). ``func.__wrapped__`` searches without it."""
+
+    @functools.wraps(func)
+    def page(*args, **kwargs):
+        with one_page():
+            return func(*args, **kwargs)
+
+    return page
+
+
+@_one_page
 def site_search(
     *,
     user,
@@ -220,36 +235,6 @@ def site_search(
     result = SearchPage(parsed=parsed, sort=sort, page=page)
     if parsed.query is None:
         return result
-    # The page's counts, facets and ranked list read the same posting lists:
-    # each block is decoded once.
-    with one_page():
-        return _search_page(
-            result,
-            user=user,
-            parsed=parsed,
-            kind=kind,
-            year=year,
-            client=client,
-            status=status,
-            sort=sort,
-            page=page,
-            request=request,
-        )
-
-
-def _search_page(
-    result: SearchPage,
-    *,
-    user,
-    parsed: ParsedQuery,
-    kind: str | None,
-    year: int | None,
-    client: int | None,
-    status: str | None,
-    sort: str,
-    page: int,
-    request,
-) -> SearchPage:
     result.searched = True
     scope = Scope(user, request)
     status_kind, _sep, state = (status or "").partition(":")

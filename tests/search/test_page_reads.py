@@ -61,18 +61,7 @@ def test_a_page_decodes_each_block_once_and_finds_the_same(people, scales, decod
     # context) decode blocks again, and find the same.
     decoded.clear()
     parsed = parse_query("weegschaal")
-    alone = selectors._search_page(
-        selectors.SearchPage(parsed=parsed, sort="relevantie"),
-        user=office,
-        parsed=parsed,
-        kind=None,
-        year=None,
-        client=None,
-        status=None,
-        sort="relevantie",
-        page=1,
-        request=None,
-    )
+    alone = selectors.site_search.__wrapped__(user=office, parsed=parsed)
     assert max(decoded.values()) > 1
     assert alone.total == page.total
     assert [h.title for h in alone.hits] == [h.title for h in page.hits]
