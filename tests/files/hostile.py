@@ -46,9 +46,13 @@ def docx_one_huge_paragraph(*, runs: int = 3_000_000) -> bytes:
 
 def pdf_huge_stream(*, inflated_mib: int = 70) -> bytes:
     """A one-page PDF of about 100 KB whose content stream inflates to
-    `inflated_mib` MiB of text operators."""
-    operators = b"(ab) Tj " * (inflated_mib * _MIB // 8)
-    return pdf_with_content(b"BT /F1 12 Tf 10 10 Td " + operators + b"ET", pages=1)
+    `inflated_mib` MiB of text operators. The stream is compressed one MiB at a
+    time, so building it takes about one MiB here, not the inflated size."""
+    operators = b"(ab) Tj " * (_MIB // 8)
+    pieces = [b"BT /F1 12 Tf 10 10 Td ", *[operators] * inflated_mib, b"ET"]
+    compressor = zlib.compressobj(9)
+    stream = b"".join(compressor.compress(piece) for piece in pieces)
+    return _pdf_with_stream(stream + compressor.flush(), pages=1)
 
 
 def pdf_slow(*, pages: int = 200) -> bytes:
@@ -61,7 +65,11 @@ def pdf_slow(*, pages: int = 200) -> bytes:
 
 def pdf_with_content(content: bytes, *, pages: int) -> bytes:
     """A PDF whose `pages` pages all draw one compressed content stream."""
-    stream = zlib.compress(content, 9)
+    return _pdf_with_stream(zlib.compress(content, 9), pages=pages)
+
+
+def _pdf_with_stream(stream: bytes, *, pages: int) -> bytes:
+    """A PDF whose `pages` pages all draw `stream` (zlib-compressed operators)."""
     first_page = 5
     kids = b" ".join(b"%d 0 R" % (first_page + n) for n in range(pages))
     objects = [

@@ -229,8 +229,10 @@ def test_the_calling_process_neither_grows_nor_waits_longer_than_the_limit():
         assert result.error.startswith(UNREADABLE)
 
     assert time.monotonic() - started < 15
-    # Building the samples takes some memory here; parsing them (hundreds of MB)
-    # happened in the children.
+    # The samples are built in a few MB here (their streams compressed piece by
+    # piece); parsing them (hundreds of MB) happened in the children. The high-water
+    # mark can only show growth above this worker's earlier peak, so the samples
+    # must not raise it themselves.
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kb < 120 * 1024
 
