@@ -565,17 +565,17 @@ def snippet(texts: list[str], terms: str) -> SafeString:
     """A highlighted excerpt of the first text that matches ``terms`` (escaped
     HTML with ``<mark>``), or the start of the first text."""
     highlight = _highlighter()
-    # Leader dots and line breaks go before highlighting, so that fragments are
-    # cut from readable text ("Klachten 3", not "Klachten ........ 3").
-    texts = [readable(text[:SNIPPET_TEXT_LIMIT]) for text in texts]
+    first = ""
     for text in texts:
+        # Leader dots and line breaks go before highlighting, so that fragments
+        # are cut from readable text ("Klachten 3", not "Klachten ........ 3").
+        # Each text is made readable only when the ones before it did not match.
+        text = readable(text[:SNIPPET_TEXT_LIMIT])
         marked = highlight(text, terms, top=2)
         if marked:
             return mark_safe(marked)  # noqa: S308 (highlighters escape the text)
-    for text in texts:
-        if text:
-            return escape(Truncator(text).chars(200))
-    return SafeString("")
+        first = first or text
+    return escape(Truncator(first).chars(200)) if first else SafeString("")
 
 
 def _highlighter():

@@ -29,7 +29,12 @@ BETWEEN = " … "
 
 #: A run of 4+ leader characters (dots, underscores, middots, ellipses), single
 #: spaces between them allowed: a table of contents' "Klachten ........ 3".
-_LEADERS = re.compile(r"(?:[.\u2024\u2026\u00b7\u2027\u22c5\u2219_]\s?){4,}")
+#: Written as "a leader, then 3+ times (a space or not, a leader), then a space
+#: or not" rather than "4+ times (a leader, a space or not)": the same runs, but
+#: a pattern that starts with a character set lets the regex engine skip ahead
+#: to the next leader character, about five times faster on a long text.
+_LEADER = "[.\u2024\u2026\u00b7\u2027\u22c5\u2219_]"
+_LEADERS = re.compile(rf"{_LEADER}(?:\s?{_LEADER}){{3,}}\s?")
 
 
 def readable(text: str) -> str:
