@@ -7,6 +7,7 @@ of equal score the earliest is shown, on every request."""
 from __future__ import annotations
 
 import importlib
+import random
 
 import pytest
 from whoosh import highlight as wh
@@ -68,6 +69,13 @@ TEXTS = [
     # Long words and no spaces between words and punctuation.
     "certificaathoudersgesprekken,klachtbehandelingsprocedure;klacht!beroep?",
     "",
+    # Only the stretches around the matches are read word by word; these put
+    # little context in such a stretch (punctuation, stop words, one-letter
+    # words), so the whole text is read after all.
+    "woord " * 50 + "- " * 200 + "klacht " + "- " * 200 + "woord " * 50,
+    "woord " * 50 + "de en het " * 30 + "klacht" + " van de" * 40 + " woord" * 9,
+    "a b c " * 60 + "klacht " + "x y " * 90 + "beroep " + "a " * 100,
+    "klacht" + "," * 500 + "klacht",
 ]
 QUERIES = ["klacht", "klachten beroep", "geëscaleerd", "verslag pdf", "de", "zzz"]
 
@@ -98,6 +106,29 @@ def test_the_excerpts_of_the_benchmark_corpus_are_whooshs_own():
             marked += "<mark" in ours
     assert compared == 60 * len(queries)
     assert marked > 100  # the comparison covers many marked excerpts
+
+
+def test_the_excerpts_of_random_texts_are_whooshs_own():
+    # Words, stop words, one-letter words, punctuation and matches at random:
+    # the stretches read around the matches must give the excerpt the whole
+    # text gives, wherever the matches and the gaps between them fall.
+    rng = random.Random(15)  # noqa: S311 (test data, not security)
+    vocabulary = [
+        *["klacht", "klachten", "Beroep", "beroepen", "geëscaleerd"],
+        *["de", "het", "en", "van", "een", "a", "x", "7", "-", ",", "...", "!"],
+        *["beoordelaar", "certificaathoudersgesprekken", "woord", "dossier"],
+    ]
+    weights = [1] * 5 + [6] * 12 + [8] * 4
+    marked = 0
+    for _ in range(400):
+        size = rng.choice([5, 40, 200, 1200])
+        words = rng.choices(vocabulary, weights=weights, k=size)
+        text = "".join(w + rng.choice([" ", " ", "", "  ", "\n"]) for w in words)
+        for query in ("klacht", "beroep geëscaleerd", "dossier"):
+            ours = highlight(text, query, top=2)
+            assert ours == stock(text, query, top=2), (text, query)
+            marked += "<mark" in ours
+    assert marked > 600
 
 
 def test_among_equal_fragments_the_earliest_are_shown():
