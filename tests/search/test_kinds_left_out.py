@@ -68,6 +68,31 @@ def test_may_match_says_no_only_when_no_document_of_the_kind_has_the_words(store
 
 
 @whoosh_only
+def test_may_match_reads_a_phrase_as_its_words(stored, people):
+    """A phrase is looked for as its words (no positions read): a kind holding
+    the words apart may still be searched, a kind without one of them is
+    left out. Under NOT a phrase stays a phrase: as its words it would leave
+    out documents the query finds."""
+    complaints, files = kind_of_model(Complaint), kind_of_model(EvidenceFile)
+    office = people["office"]
+    # "Het verslag noemt de weegschaal en de kalibratie."
+    assert may_match(parse_query('"weegschaal kalibratie"').query, files)
+    assert not may_match(parse_query('"weegschaal kalibratie"').query, complaints)
+    assert not may_match(parse_query('"rommelig weegschaal"').query, files)
+    # The words stand apart: maybe a match, never a wrong "no"; the page
+    # itself still finds no phrase.
+    apart = parse_query('"verslag weegschaal"')
+    assert may_match(apart.query, files)
+    assert site_search(user=office, parsed=apart).total == 0
+    # Not the phrase (the words stand apart): the file matches, so the kind
+    # must not be left out.
+    excluded = parse_query('kalibratie NOT "verslag weegschaal"')
+    assert may_match(excluded.query, files)
+    page = site_search(user=office, parsed=excluded)
+    assert [h.obj for h in page.hits] == [stored["evidence"]]
+
+
+@whoosh_only
 def test_a_kind_without_the_words_is_not_scoped_for_a_restricted_user(stored, people):
     handler = people["handler"]
     with CaptureQueriesContext(connection) as only_files:

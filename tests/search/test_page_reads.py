@@ -73,3 +73,47 @@ def test_nothing_is_kept_after_the_page(people, scales):
 
     site_search(user=people["office"], parsed=parse_query("weegschaal"))
     assert codec._PAGE_BLOCKS.get() is None
+
+
+@pytest.fixture
+def positions_read(monkeypatch):
+    """Counts how often the phrase matcher reads word positions."""
+    from search.backends.whoosh import phrase
+
+    reads = Counter()
+    original = phrase.PhraseMatcher._adjacent
+
+    def counting(self):
+        reads["positions" if self.known is None else "known"] += 1
+        return original(self)
+
+    monkeypatch.setattr(phrase.PhraseMatcher, "_adjacent", counting)
+    return reads
+
+
+@whoosh_only
+def test_a_page_ranks_a_phrase_by_what_its_count_found(people, positions_read):
+    """The page counts a phrase first (reading word positions once); its
+    ranking then asks that answer instead of reading the positions again,
+    and ranks exactly as a search without it."""
+    office = people["office"]
+    garage = ClientFactory(name="Garage Oost")
+    for n in range(12):
+        # The words of the phrase together in half of the files, apart in
+        # the other half (with a varying number of other words: other scores).
+        text = (
+            f"De weegschaal is {'geijkt' if n % 2 else 'niet goed geijkt'}, "
+            f"meting {n}. " + "Kalibratie herhaald. " * (n % 4)
+        )
+        make_evidence(garage, f"meting-{n}.txt", text, by=office)
+    parsed = parse_query('"weegschaal is geijkt"')
+
+    page = site_search(user=office, parsed=parsed)
+    assert positions_read["known"], "the ranking read the positions again"
+    assert page.total == 6
+
+    positions_read.clear()
+    alone = selectors.site_search.__wrapped__(user=office, parsed=parsed)
+    assert positions_read["positions"] and not positions_read["known"]
+    assert [h.title for h in alone.hits] == [h.title for h in page.hits]
+    assert alone.total == page.total

@@ -94,6 +94,29 @@ def blocks_read_once():
         _PAGE_BLOCKS.reset(token)
 
 
+def phrase_key(reader, fieldname: str, words) -> tuple:
+    """The key under which a page remembers the documents of one segment
+    (``reader``) where a phrase stands in a field (:func:`remember_phrase`)."""
+    return ("phrase", reader, fieldname, tuple(words))
+
+
+def remember_phrase(key: tuple, docs) -> None:
+    """Within one page (:func:`blocks_read_once`), remember *every* document
+    of the segment where the phrase stands (deleted ones possibly included):
+    the page counts a phrase before it ranks it, and the ranking then needs
+    no word positions. Outside a page, nothing is kept."""
+    memo = _PAGE_BLOCKS.get()
+    if memo is not None:
+        memo[key] = frozenset(docs)
+
+
+def known_phrase(key: tuple):
+    """The documents :func:`remember_phrase` kept under ``key`` in this page,
+    or None."""
+    memo = _PAGE_BLOCKS.get()
+    return None if memo is None else memo.get(key)
+
+
 #: What Whoosh's ``_goto`` reads from a block's header (beside "last block").
 _BLOCK_HEADER = (
     "_nextoffset",

@@ -25,6 +25,8 @@ from whoosh.formats import _INT_SIZE, Positions
 from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 from whoosh.util import make_binary_tree
 
+from .codec import known_phrase, phrase_key
+
 
 def positions(value):
     """A posting's word positions (Whoosh's ``Positions`` format: a count,
@@ -60,7 +62,8 @@ class Phrase(wq.Phrase):
         # Each word's matcher as Whoosh's phrase builds it: its scores are
         # the phrase's.
         matchers = [wq.Term(name, word).matcher(searcher, context) for word in words]
-        return PhraseMatcher(matchers, boost=self.boost)
+        known = known_phrase(phrase_key(reader, name, self.words))
+        return PhraseMatcher(matchers, boost=self.boost, known=known)
 
 
 class PhraseMatcher(WrappingMatcher):
@@ -68,16 +71,24 @@ class PhraseMatcher(WrappingMatcher):
     position after the other, in order; scored as the intersection, times
     ``boost`` (as Whoosh scores its phrase matcher)."""
 
-    def __init__(self, matchers, boost=1.0):
+    def __init__(self, matchers, boost=1.0, known=None):
         self.matchers = matchers
+        # Every document of the segment where the phrase stands, when the
+        # page counted it first (codec.known_phrase): then no positions are
+        # read here.
+        self.known = known
         child = make_binary_tree(IntersectionMatcher, matchers)
         super().__init__(child, boost=boost)
         self._find_next()
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.matchers], boost=self.boost)
+        return self.__class__(
+            [m.copy() for m in self.matchers], boost=self.boost, known=self.known
+        )
 
     def _adjacent(self) -> bool:
+        if self.known is not None:
+            return self.child.id() in self.known
         matchers = self.matchers
         ends = set(positions(matchers[0].value()))
         for matcher in matchers[1:]:

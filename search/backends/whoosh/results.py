@@ -19,6 +19,7 @@ from whoosh.columns import NumericColumn
 from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 
+from .codec import phrase_key, remember_phrase
 from .combine import EVERY, NOTHING, Or
 from .docset import restrict
 from .filters import Untranslatable
@@ -233,7 +234,8 @@ class WhooshSearchResults(BaseSearchResults):
     def matches_any(self) -> bool:
         """Whether the query matches any document at all: stops at the first
         match (no counting, no scoring). Only ever answers False when there is
-        no match; a deleted document may make it answer True."""
+        no match; a deleted document, or a phrase whose words a document holds
+        apart (:func:`_loosened`), may make it answer True."""
         _index, searcher, query, (allowed, excluded) = self._context()
         if query is NOTHING or allowed == set():
             return False
@@ -242,7 +244,8 @@ class WhooshSearchResults(BaseSearchResults):
         if query is EVERY:
             return searcher.doc_count() > 0
         leaves = searcher.leaf_searchers()
-        return any(query.matcher(leaf).is_active() for leaf, _offset in leaves)
+        loose = _loosened(query)
+        return any(loose.matcher(leaf).is_active() for leaf, _offset in leaves)
 
     def _do_count(self):
         _index, _searcher, docs = self._matched()
@@ -335,6 +338,19 @@ class WhooshSearchResults(BaseSearchResults):
             .order_by("-count")
         )
         return OrderedDict((row[field_name], row["count"]) for row in rows)
+
+
+def _loosened(query):
+    """``query`` with each phrase that must match as the "and" of its words:
+    it matches every document ``query`` matches, and is found without reading
+    word positions. Only "or" and "and" are looked into (a phrase under "and
+    not" stays a phrase: loosened there it would exclude more)."""
+    kind = type(query)
+    if kind is wq.Phrase or kind is Phrase:
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words])
+    if ((kind is wq.Or or kind is Or) and not query.minmatch) or kind is wq.And:
+        return query.apply(_loosened)
+    return query
 
 
 def matching_docs(query, searcher, among=None) -> set | None:
@@ -496,6 +512,8 @@ def _phrase_docs(query, leaf, among=None) -> set:
         ends = following
         if not ends:
             break
+    if among is None:  # every document of the segment: the ranking may use it
+        remember_phrase(phrase_key(reader, query.fieldname, query.words), ends)
     return set(ends)
 
 
