@@ -114,6 +114,49 @@ def test_a_page_ranks_a_phrase_by_what_its_count_found(people, positions_read):
 
     positions_read.clear()
     alone = selectors.site_search.__wrapped__(user=office, parsed=parsed)
-    assert positions_read["positions"] and not positions_read["known"]
+    assert positions_read["positions"]
+    assert not positions_read["known"]
     assert [h.title for h in alone.hits] == [h.title for h in page.hits]
     assert alone.total == page.total
+
+
+@whoosh_only
+def test_a_restricted_users_ranking_visits_only_his_hits(people, monkeypatch):
+    """For a user who may see a few files, the engine first finds his hits
+    among them (reading only the blocks that hold one) and ranks only those:
+    the phrase matcher is not walked through every other file holding both
+    words on its way to his next file."""
+    from modelsearch.query import Phrase
+    from wagtail.search.backends import get_search_backend
+
+    from cases.selectors import evidence_visible_to
+    from cases.services import dossier_access_grant
+    from search.backends.whoosh import results as whoosh_results
+
+    office, assessor = people["office"], people["assessor"]
+    garage = ClientFactory(name="Garage Oost")
+    bakkerij = ClientFactory(name="Bakkerij Veld")
+    for n in range(12):
+        make_evidence(
+            bakkerij if n in (5, 11) else garage,
+            f"meting-{n}.txt",
+            f"De weegschaal {'slecht' if n == 5 else 'is'} geijkt, meting {n}.",
+            by=office,
+        )
+    dossier_access_grant(client=bakkerij, user=assessor, by=office, reason="t")
+    ranked_among = []
+    original = whoosh_results.restrict
+
+    def recording(query, allowed):
+        ranked_among.append(set(allowed))
+        return original(query, allowed)
+
+    monkeypatch.setattr(whoosh_results, "restrict", recording)
+
+    results = get_search_backend().search(
+        Phrase("weegschaal geijkt"), evidence_visible_to(assessor)
+    )
+
+    assert [f.original_name for f in results[:10]] == ["meting-11.txt"]
+    # Ranked among his one hit, not among both of his files.
+    assert [len(docs) for docs in ranked_among] == [1]

@@ -120,19 +120,21 @@ class WhooshSearchResults(BaseSearchResults):
         if self.stop is not None and self.stop <= self.start:
             return []  # an empty slice: Whoosh refuses a limit below 1
         index, searcher, query, allowed = self._context()
-        matched = self._shared.get("matched")
         if (
-            matched is not None
-            and allowed[0] is not None
-            and len(matched[2]) < len(allowed[0])
+            allowed[0] is not None
+            and query is not EVERY
             and len(allowed[0]) <= searcher.doc_count_all() * INTERSECT_BELOW
         ):
-            # The page counted first: the ranking only visits the documents
-            # known to match (a restricted user's phrase hits, not each of
-            # his allowed documents through Whoosh's span matcher). Not for
+            # A restricted user: his hits are counted first, looked up among
+            # his few documents (a page has counted them already), and the
+            # ranking only visits those (not each allowed document through
+            # the phrase matcher, which reads positions in every document
+            # holding the words on its way to the next allowed one). Not for
             # an unrestricted search: Whoosh's own ranking passes whole blocks
             # that cannot reach the top, which visiting each hit would not.
-            allowed = (matched[2], set())
+            matched = self._matched()[2]
+            if len(matched) < len(allowed[0]):
+                allowed = (matched, set())
         if query is NOTHING or allowed[0] == set():
             return []
         sort = compiler.sort_spec()
