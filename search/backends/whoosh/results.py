@@ -446,6 +446,8 @@ def _term_docs(query, leaf, among=None) -> set:
             matcher.ids_into(docs)
             return docs
         return set(matcher.all_ids())
+    if not hasattr(matcher, "items_among"):  # a stock reader (an inline list)
+        return among.intersection(matcher.all_ids())
     return {docnum for docnum, _value in matcher.items_among(among, values=False)}
 
 
